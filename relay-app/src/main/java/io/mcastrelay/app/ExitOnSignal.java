@@ -1,0 +1,39 @@
+package io.mcastrelay.app;
+
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Makes SIGTERM and SIGINT an orderly stop with exit status 0, within a bound. The JVM runs shutdown hooks on those
+ * signals but then exits with 143 or 130, which orchestrators read as a crash. This hook closes the context (stop
+ * accepting, drain, close) and then halts with 0; if closing hangs past the drain timeout plus a grace period, it
+ * halts with 1 instead. Installed only once the relay has started, so a failed start keeps its non-zero status.
+ */
+final class ExitOnSignal {
+    private static final Logger LOG = LoggerFactory.getLogger(ExitOnSignal.class);
+    private static final long GRACE_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private ExitOnSignal() {
+    }
+
+    static void install(final ConfigurableApplicationContext context, final long drainTimeoutNs) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            final Thread watchdog = new Thread(() -> {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(drainTimeoutNs + GRACE_NS);
+                    LOG.error("shutdown did not finish within relay.shutdown.drain-timeout + 10 s; halting");
+                    Runtime.getRuntime().halt(1);
+                } catch (final InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "relay-shutdown-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            context.close();
+            Runtime.getRuntime().halt(0);
+        }, "relay-shutdown"));
+    }
+}

@@ -1,0 +1,22 @@
+package io.mcastrelay.app;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The relay's entry point. SIGTERM and SIGINT close the context (stop accepting, drain, exit) and the process exits
+ * with status 0, as ECS and Docker expect of a clean stop.
+ */
+@SpringBootApplication
+public class RelayApplication {
+    /**
+     * Starts the relay.
+     *
+     * @param args Spring Boot arguments, for example {@code --relay.egress.network-interface=eth0}.
+     */
+    public static void main(final String[] args) {
+        final ConfigurableApplicationContext context = SpringApplication.run(RelayApplication.class, args);
+        ExitOnSignal.install(context, context.getBean(RelaySettings.class).drainTimeoutNs());
+    }
+}

@@ -1,0 +1,176 @@
+package io.mcastrelay.app;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.aeron.Counter;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.mcastrelay.egress.Egress;
+import io.mcastrelay.ingress.FeedSettings;
+import io.mcastrelay.ingress.IngressServer;
+import io.mcastrelay.health.CounterGuard;
+import io.mcastrelay.health.RelayMeterBinder;
+import io.mcastrelay.health.RelayView;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The relay's one lifecycle. Start: media driver, Aeron client, egress, ingress. Stop (SIGTERM): health goes down,
+ * ingress stops accepting and lets go of its connections once it has published what it read, egress sends the
+ * rest, then everything closes in reverse. Runs on Spring's startup and shutdown threads only.
+ */
+final class RelayLifecycle implements SmartLifecycle, RelayView {
+    /** Starts after the health server, stops before it, so the health endpoint reports the drain. */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayLifecycle.class);
+
+    private final RelaySettings settings;
+    private final CounterGuard guard;
+    private final ObjectProvider<MeterRegistry> meterRegistry;
+    private final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
+    private MediaDriver driver;
+    private Aeron aeron;
+    private Egress egress;
+    private IngressServer ingress;
+    private volatile boolean running;
+
+    RelayLifecycle(
+        final RelaySettings settings, final CounterGuard guard, final ObjectProvider<MeterRegistry> meterRegistry) {
+        this.settings = settings;
+        this.guard = guard;
+        this.meterRegistry = meterRegistry;
+    }
+
+    @Override
+    public void start() {
+        LOG.info("starting relay: feeds={} egress={} aeron.dir={} embedded-driver={}", settings.feeds(),
+            settings.egress(), settings.aeronDirectory(), settings.embeddedDriver());
+        try {
+            if (settings.embeddedDriver()) {
+                driver = launchDriver();
+            }
+            aeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(settings.aeronDirectory())
+                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()))
+                .errorHandler(ex -> LOG.error("aeron client error", ex)));
+            egress = new Egress(settings.egress(), aeron);
+            egress.start();
+            ingress = new IngressServer(settings.feeds(), aeron, clock, settings.backPressureRetryNs());
+            ingress.start();
+        } catch (final RuntimeException ex) {
+            closeAll();
+            throw ex;
+        }
+        final MeterRegistry registry = meterRegistry.getIfAvailable();
+        if (registry != null) {
+            new RelayMeterBinder(this::counters, counter -> aeron.countersReader().getCounterLabel(counter.id()), guard,
+                clock::nanoTime).bindTo(registry);
+        }
+        running = true;
+        LOG.info("relay running");
+    }
+
+    private MediaDriver launchDriver() {
+        final String directory = settings.aeronDirectory();
+        final CommonContext probe = new CommonContext().aeronDirectoryName(directory);
+        if (new File(directory).exists() && probe.isDriverActive(
+            TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()), message -> { })) {
+            throw new IllegalStateException("an Aeron media driver is already running in " + directory
+                + "; set relay.aeron.embedded-driver=false to use it, or set relay.aeron.directory to another path");
+        }
+        return MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(directory)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy(
+                10, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)))
+            .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs())));
+    }
+
+    private List<Counter> counters() {
+        final List<Counter> all = new ArrayList<>();
+        for (final FeedSettings feed : settings.feeds()) {
+            all.addAll(ingress.counters(feed.name()).all());
+            all.addAll(egress.counters(feed.name()).all());
+        }
+        all.add(egress.agentErrors());
+        return all;
+    }
+
+    @Override
+    public void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        final long deadline = System.nanoTime() + settings.drainTimeoutNs();
+        LOG.info("stopping relay: no new connections; draining accepted frames to egress (at most {} ms)",
+            TimeUnit.NANOSECONDS.toMillis(settings.drainTimeoutNs()));
+        ingress.stopAccepting();
+        ingress.disconnectAll();
+        boolean drained = ingress.awaitDrained(Math.max(0, deadline - System.nanoTime()));
+        for (final FeedSettings feed : settings.feeds()) {
+            final long published = ingress.publication(feed.name()).position();
+            drained &= egress.awaitPosition(feed.name(), published, Math.max(0, deadline - System.nanoTime()));
+        }
+        if (drained) {
+            LOG.info("relay drained: every accepted frame was sent");
+        } else {
+            LOG.warn("relay did not drain within {} ms (relay.shutdown.drain-timeout); exiting anyway",
+                TimeUnit.NANOSECONDS.toMillis(settings.drainTimeoutNs()));
+        }
+        guard.close(this::closeAll);
+        LOG.info("relay stopped");
+    }
+
+    private void closeAll() {
+        CloseHelper.quietCloseAll(ingress, egress, aeron, driver);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    @Override
+    public IngressServer ingress() {
+        return ingress;
+    }
+
+    @Override
+    public Egress egress() {
+        return egress;
+    }
+
+    @Override
+    public boolean driverAlive() {
+        final Aeron client = aeron;
+        if (client == null || client.isClosed()) {
+            return false;
+        }
+        return client.context().isDriverActive(client.context().driverTimeoutMs(), message -> { });
+    }
+
+    @Override
+    public boolean running() {
+        return running;
+    }
+}

@@ -1,0 +1,117 @@
+package io.mcastrelay.app;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything an operator configures, under {@code relay.*}. The defaults (in {@code application.yml}) run two
+ * feeds modelled on Deribit's on a fresh Linux machine; {@code docs/configuration.md} explains each setting.
+ * Cross-field rules (port clashes, groups, CIDRs, interface) are checked by {@link RelaySettings}.
+ *
+ * @param aeron    the media driver and IPC streams.
+ * @param ingress  settings shared by every feed's listener.
+ * @param egress   where and how multicast leaves.
+ * @param shutdown how long a SIGTERM may take.
+ * @param feeds    the feeds, one TCP port each.
+ */
+@Validated
+@ConfigurationProperties("relay")
+public record RelayProperties(
+    @Valid @NotNull @DefaultValue Aeron aeron,
+    @Valid @NotNull @DefaultValue Ingress ingress,
+    @Valid @NotNull @DefaultValue Egress egress,
+    @Valid @NotNull @DefaultValue Shutdown shutdown,
+    @NotEmpty List<@Valid Feed> feeds) {
+
+    /**
+     * The Aeron media driver and the feeds' IPC streams.
+     *
+     * @param embeddedDriver true to run a media driver inside the relay (its directory is cleaned on start); false
+     *                       to use an external driver already running in {@code directory}.
+     * @param directory      the driver's directory; other processes on the host subscribe through it.
+     * @param termLength     term length of each feed's IPC stream: a power of two, 64KB..1GB. Each feed maps three
+     *                       terms in shared memory (/dev/shm).
+     * @param driverTimeout  how long the client waits for the driver before it declares it gone.
+     */
+    public record Aeron(
+        @DefaultValue("true") boolean embeddedDriver,
+        @NotBlank @DefaultValue("/dev/shm/aeron-relay") String directory,
+        @NotNull @DefaultValue("8MB") DataSize termLength,
+        @NotNull @DefaultValue("10s") Duration driverTimeout) {
+    }
+
+    /**
+     * Settings shared by the feeds' listeners.
+     *
+     * @param bindAddress       the local address every feed listens on.
+     * @param backPressureRetry how long a back-pressured connection waits before it tries to publish again.
+     */
+    public record Ingress(
+        @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
+        @NotNull @DefaultValue("100us") Duration backPressureRetry) {
+    }
+
+    /**
+     * Where and how multicast leaves.
+     *
+     * @param networkInterface the interface to send from: a name ({@code eth0}) or one of its IPv4 addresses.
+     * @param ttl              IP multicast TTL.
+     * @param loopback         whether processes on this host receive the datagrams too.
+     * @param sendBuffer       SO_SNDBUF per feed socket; 0 keeps the OS default.
+     * @param idleStrategy     backoff (default), busy-spin, yielding or sleeping.
+     * @param fragmentLimit    messages per feed per duty cycle.
+     */
+    public record Egress(
+        @NotBlank @DefaultValue("lo") String networkInterface,
+        @Min(1) @Max(255) @DefaultValue("16") int ttl,
+        @DefaultValue("true") boolean loopback,
+        @NotNull @DefaultValue("0B") DataSize sendBuffer,
+        @NotBlank @DefaultValue("backoff") String idleStrategy,
+        @Min(1) @DefaultValue("64") int fragmentLimit) {
+    }
+
+    /**
+     * Shutdown on SIGTERM.
+     *
+     * @param drainTimeout how long draining accepted frames to egress may take before the relay exits anyway.
+     */
+    public record Shutdown(@NotNull @DefaultValue("5s") Duration drainTimeout) {
+    }
+
+    /**
+     * One feed: a TCP port, its framing, where its datagrams may go, and who may connect.
+     *
+     * @param name           unique name, used in logs and metrics.
+     * @param port           TCP port.
+     * @param framing        relay-v1 or length-prefixed.
+     * @param destinations   allowed {@code group:port}, each optionally remapped: {@code group:port->group:port}.
+     * @param maxPayload     larger DATA frames are dropped and counted (the Transit Gateway drops over 8500 bytes).
+     * @param allowedSources CIDRs that may connect.
+     * @param maxConnections concurrent connections allowed.
+     * @param idleTimeout    a connection silent this long is closed (senders heartbeat every second).
+     * @param streamId       Aeron stream id of the feed; default 1001 for the first feed, 1002 for the next...
+     */
+    public record Feed(
+        @NotBlank String name,
+        @Min(1) @Max(65535) int port,
+        @NotBlank @DefaultValue("relay-v1") String framing,
+        @NotEmpty List<String> destinations,
+        @NotNull @DefaultValue("8472B") DataSize maxPayload,
+        @NotEmpty @DefaultValue({"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8"})
+        List<String> allowedSources,
+        @Min(1) @DefaultValue("4") int maxConnections,
+        @NotNull @DefaultValue("10s") Duration idleTimeout,
+        @Min(1) Integer streamId) {
+    }
+}

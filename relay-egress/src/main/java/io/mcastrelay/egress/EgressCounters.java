@@ -1,0 +1,118 @@
+package io.mcastrelay.egress;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.RelayCounterTypes;
+import org.agrona.CloseHelper;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * A feed's egress counters, allocated as Aeron counters so that AeronStat shows them too: datagrams and bytes per
+ * VPC-side destination, send errors by reason, and how often the socket buffer was full.
+ *
+ * <p>Single writer: the egress agent thread. Any thread may read.
+ */
+public final class EgressCounters implements AutoCloseable {
+    private final String feed;
+    private final List<Counter> all = new ArrayList<>();
+    private final Long2ObjectHashMap<PerDestination> destinations = new Long2ObjectHashMap<>();
+    private final List<PerDestination> destinationList = new ArrayList<>();
+    private final AtomicCounter[] sendErrors = new AtomicCounter[SendError.values().length];
+    private final AtomicCounter sendBufferFull;
+
+    /**
+     * Allocates the counters of one feed.
+     *
+     * @param aeron        a connected client.
+     * @param feed         the feed's name.
+     * @param destinations the feed's destinations; one pair of counters per distinct VPC-side group:port.
+     */
+    public EgressCounters(final Aeron aeron, final String feed, final List<Destination> destinations) {
+        this.feed = feed;
+        for (final Destination destination : destinations) {
+            if (!this.destinations.containsKey(destination.egressKey())) {
+                final String tags = " feed=" + feed + " group=" + Ipv4.toString(destination.egressGroup())
+                    + " port=" + destination.egressPort();
+                final PerDestination counters = new PerDestination(destination.egressGroup(), destination.egressPort(),
+                    add(aeron, RelayCounterTypes.EGRESS_DESTINATION, "relay.egress.datagrams" + tags),
+                    add(aeron, RelayCounterTypes.EGRESS_DESTINATION, "relay.egress.bytes" + tags));
+                this.destinations.put(destination.egressKey(), counters);
+                destinationList.add(counters);
+            }
+        }
+        for (final SendError error : SendError.values()) {
+            sendErrors[error.ordinal()] = add(aeron, RelayCounterTypes.EGRESS,
+                "relay.egress.send.errors feed=" + feed + " reason=" + error.reason());
+        }
+        sendBufferFull = add(aeron, RelayCounterTypes.EGRESS, "relay.egress.send.buffer.full feed=" + feed);
+    }
+
+    private AtomicCounter add(final Aeron aeron, final int typeId, final String label) {
+        final Counter counter = aeron.addCounter(typeId, label);
+        all.add(counter);
+        return counter;
+    }
+
+    /** @return the feed's name. */
+    public String feed() {
+        return feed;
+    }
+
+    /**
+     * The counters of one VPC-side destination.
+     *
+     * @param egressKey {@link Ipv4#destinationKey} of the VPC-side group:port.
+     * @return its counters, or null if the feed has no such destination.
+     */
+    public PerDestination destination(final long egressKey) {
+        return destinations.get(egressKey);
+    }
+
+    /** @return every destination's counters, in configuration order. */
+    public List<PerDestination> destinations() {
+        return Collections.unmodifiableList(destinationList);
+    }
+
+    /**
+     * Send errors.
+     *
+     * @param error which.
+     * @return the counter for that reason.
+     */
+    public AtomicCounter sendErrors(final SendError error) {
+        return sendErrors[error.ordinal()];
+    }
+
+    /** @return times a send found the socket buffer full and was retried later (not an error: nothing is lost). */
+    public AtomicCounter sendBufferFull() {
+        return sendBufferFull;
+    }
+
+    /** @return every counter of this feed, for meters and tools that list them. */
+    public List<Counter> all() {
+        return Collections.unmodifiableList(all);
+    }
+
+    @Override
+    public void close() {
+        CloseHelper.closeAll(all);
+    }
+
+    /**
+     * Datagrams and bytes sent to one VPC-side group:port.
+     *
+     * @param group     the group.
+     * @param port      the port.
+     * @param datagrams datagrams sent.
+     * @param bytes     payload bytes sent.
+     */
+    public record PerDestination(int group, int port, AtomicCounter datagrams, AtomicCounter bytes) {
+    }
+}

@@ -1,0 +1,83 @@
+package io.mcastrelay.egress;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.mcastrelay.wire.Destination;
+
+/**
+ * What egress needs: the interface and socket options to send with, how its thread idles, and each feed's stream
+ * and destinations. Immutable; checked in the constructor.
+ *
+ * @param networkInterface the interface to send from: a name such as {@code eth0} or one of its IPv4 addresses.
+ * @param ttl              IP_MULTICAST_TTL of the datagrams, 1..255 (a Transit Gateway multicast domain decrements
+ *                         it, so more than 1 is usual in a VPC).
+ * @param loopback         IP_MULTICAST_LOOP: whether processes on this host also receive the datagrams.
+ * @param sendBufferBytes  SO_SNDBUF of each feed's socket; 0 keeps the operating system's default.
+ * @param idleStrategy     how the egress thread waits when there is nothing to send: {@code backoff} (default,
+ *                         spins briefly then parks), {@code busy-spin} (lowest latency; dedicate a core),
+ *                         {@code yielding}, {@code sleeping}.
+ * @param fragmentLimit    messages taken from one feed's stream per duty cycle before the next feed gets a turn.
+ * @param feeds            each feed's stream and destinations.
+ */
+public record EgressSettings(
+    String networkInterface,
+    int ttl,
+    boolean loopback,
+    int sendBufferBytes,
+    String idleStrategy,
+    int fragmentLimit,
+    List<Feed> feeds) {
+
+    /** The idle strategies {@link #idleStrategy()} may name. */
+    public static final List<String> IDLE_STRATEGIES = List.of("backoff", "busy-spin", "yielding", "sleeping");
+
+    /**
+     * Checks every field.
+     *
+     * @throws IllegalArgumentException naming the field.
+     */
+    public EgressSettings {
+        if (networkInterface == null || networkInterface.isBlank()) {
+            throw new IllegalArgumentException("egress interface must be set (a name such as eth0, or an address)");
+        }
+        if (ttl < 1 || ttl > 255) {
+            throw new IllegalArgumentException("egress ttl " + ttl + " is outside 1..255");
+        }
+        if (sendBufferBytes < 0) {
+            throw new IllegalArgumentException("egress send buffer " + sendBufferBytes + " is negative");
+        }
+        idleStrategy = idleStrategy == null ? "backoff" : idleStrategy.toLowerCase(Locale.ROOT);
+        if (!IDLE_STRATEGIES.contains(idleStrategy)) {
+            throw new IllegalArgumentException(
+                "egress idle strategy '" + idleStrategy + "' is none of " + IDLE_STRATEGIES);
+        }
+        if (fragmentLimit < 1) {
+            throw new IllegalArgumentException("egress fragment limit must be at least 1");
+        }
+        feeds = List.copyOf(feeds);
+        final Set<String> names = new HashSet<>();
+        for (final Feed feed : feeds) {
+            if (!names.add(feed.name())) {
+                throw new IllegalArgumentException("egress feed '" + feed.name() + "' is listed twice");
+            }
+        }
+    }
+
+    /**
+     * One feed as egress sees it.
+     *
+     * @param name         the feed's name, for metrics and logs.
+     * @param channel      the Aeron channel of the feed's stream.
+     * @param streamId     the Aeron stream id.
+     * @param destinations where its datagrams may go; egress sends to their VPC-side group:port.
+     */
+    public record Feed(String name, String channel, int streamId, List<Destination> destinations) {
+        /** Copies the destinations. */
+        public Feed {
+            destinations = List.copyOf(destinations);
+        }
+    }
+}

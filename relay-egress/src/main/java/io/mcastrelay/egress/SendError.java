@@ -1,0 +1,66 @@
+package io.mcastrelay.egress;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/** Why egress could not send a datagram. Each is counted; none stops egress. */
+public enum SendError {
+    /** No route to the group from the egress interface (ENETUNREACH). */
+    NETWORK_UNREACHABLE("network-unreachable"),
+    /** The host's socket buffers are exhausted (ENOBUFS). */
+    NO_BUFFER_SPACE("no-buffer-space"),
+    /** A firewall or policy refused the datagram (EPERM, EACCES). */
+    NOT_PERMITTED("not-permitted"),
+    /** The datagram is larger than the interface allows without fragmenting (EMSGSIZE). */
+    MESSAGE_TOO_LONG("message-too-long"),
+    /** The interface is down or gone (ENODEV, EADDRNOTAVAIL, ENXIO). */
+    INTERFACE_UNAVAILABLE("interface-unavailable"),
+    /** Any other I/O error. */
+    IO_ERROR("io-error"),
+    /** The kernel took fewer bytes than the datagram holds. */
+    SHORT_SEND("short-send"),
+    /** The message on the stream names a group:port this feed does not emit to. */
+    UNKNOWN_DESTINATION("unknown-destination"),
+    /** The message on the stream has a layout version this relay does not know. */
+    UNSUPPORTED_VERSION("unsupported-version"),
+    /** The message on the stream is shorter than its header says. */
+    MALFORMED_MESSAGE("malformed-message");
+
+    private final String reason;
+
+    SendError(final String reason) {
+        this.reason = reason;
+    }
+
+    /** @return the tag value used in logs and metrics. */
+    public String reason() {
+        return reason;
+    }
+
+    /**
+     * Classifies an exception from a send; runs only on the error path.
+     *
+     * @param ex what the send threw.
+     * @return the reason to count.
+     */
+    public static SendError of(final IOException ex) {
+        final String message = ex.getMessage() == null ? "" : ex.getMessage().toLowerCase(Locale.ROOT);
+        if (message.contains("network is unreachable")) {
+            return NETWORK_UNREACHABLE;
+        }
+        if (message.contains("no buffer space")) {
+            return NO_BUFFER_SPACE;
+        }
+        if (message.contains("not permitted") || message.contains("permission denied")) {
+            return NOT_PERMITTED;
+        }
+        if (message.contains("message too long")) {
+            return MESSAGE_TOO_LONG;
+        }
+        if (message.contains("no such device") || message.contains("cannot assign requested address")
+            || message.contains("no such device or address")) {
+            return INTERFACE_UNAVAILABLE;
+        }
+        return IO_ERROR;
+    }
+}

@@ -1,0 +1,46 @@
+package io.mcastrelay.health;
+
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import io.aeron.Counter;
+
+/**
+ * Keeps meter reads and the closing of the Aeron client apart: a counter's memory is unmapped when the client
+ * closes, and a scrape that read it then would crash the JVM. Meters read under the read lock; the lifecycle closes
+ * under the write lock. Used by meter and health threads only, never by the hot path, which writes its counters
+ * directly.
+ */
+public final class CounterGuard {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /**
+     * Reads a counter unless the relay has shut down.
+     *
+     * @param counter the counter.
+     * @return its value, or NaN once closed.
+     */
+    public double read(final Counter counter) {
+        lock.readLock().lock();
+        try {
+            return closed || counter.isClosed() ? Double.NaN : counter.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs the shutdown that unmaps the counters, after which every read returns NaN.
+     *
+     * @param shutdown closes ingress, egress, the Aeron client and the driver.
+     */
+    public void close(final Runnable shutdown) {
+        lock.writeLock().lock();
+        try {
+            closed = true;
+            shutdown.run();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.mcastrelay.ingress;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.Framing;
+import io.mcastrelay.wire.IpcMessageDescriptor;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
+
+/**
+ * One feed as ingress sees it: where it listens, how its bytes are framed, what it may send, who may connect, and
+ * which Aeron IPC stream it publishes on. Immutable; checked in the constructor.
+ *
+ * @param name            the feed's name, used in logs, metrics and counter labels.
+ * @param bindAddress     the local address to listen on, {@code 0.0.0.0} for all.
+ * @param port            the TCP port; 0 picks a free one (tests).
+ * @param framing         how the TCP stream is cut into datagrams.
+ * @param destinations    the group:port pairs the feed may send to, each possibly remapped for the VPC side; with
+ *                        {@link Framing#LENGTH_PREFIXED} exactly one, which every datagram goes to.
+ * @param maxPayloadBytes larger DATA frames are dropped and counted (the Transit Gateway drops multicast over 8500
+ *                        bytes, hence 8472 by default).
+ * @param allowedSources  CIDRs that may connect; others are refused and counted.
+ * @param maxConnections  concurrent connections allowed; more are refused and counted.
+ * @param idleTimeoutNs   a connection that sends nothing for this long is closed.
+ * @param channel         the Aeron channel of the feed's stream, for example {@code aeron:ipc?term-length=8m}.
+ * @param streamId        the Aeron stream id of the feed.
+ */
+public record FeedSettings(
+    String name,
+    String bindAddress,
+    int port,
+    Framing framing,
+    List<Destination> destinations,
+    int maxPayloadBytes,
+    List<String> allowedSources,
+    int maxConnections,
+    long idleTimeoutNs,
+    String channel,
+    int streamId) {
+
+    /** The largest payload that fits one Aeron claim at the largest IPC MTU (65504 - 32 - 48). */
+    public static final int MAX_PAYLOAD_BYTES_LIMIT = 65_504 - 32 - IpcMessageDescriptor.HEADER_LENGTH;
+
+    /**
+     * Checks every field.
+     *
+     * @throws IllegalArgumentException naming the feed and the field.
+     */
+    public FeedSettings {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("feed name must not be blank");
+        }
+        require(bindAddress != null && !bindAddress.isBlank(), name, "bind address must be set (0.0.0.0 for all)");
+        require(port >= 0 && port <= 65535, name, "port " + port + " is outside 0..65535 (0 picks a free port)");
+        require(framing != null, name, "framing must be set");
+        require(destinations != null && !destinations.isEmpty(), name, "destinations must not be empty");
+        destinations = List.copyOf(destinations);
+        require(framing != Framing.LENGTH_PREFIXED || destinations.size() == 1, name,
+            "the length-prefixed framing needs exactly one destination, not " + destinations.size());
+        final Set<Long> keys = new HashSet<>();
+        for (final Destination destination : destinations) {
+            require(keys.add(destination.key()), name, "destination " + destination + " is listed twice");
+        }
+        require(maxPayloadBytes >= 0 && maxPayloadBytes <= MAX_PAYLOAD_BYTES_LIMIT, name,
+            "max payload " + maxPayloadBytes + " is outside 0.." + MAX_PAYLOAD_BYTES_LIMIT);
+        allowedSources = List.copyOf(allowedSources == null ? List.of() : allowedSources);
+        require(!allowedSources.isEmpty(), name, "allowed sources must not be empty (0.0.0.0/0 allows everyone)");
+        for (final String cidr : allowedSources) {
+            parseCidr(name, cidr);
+        }
+        require(maxConnections >= 1, name, "max connections must be at least 1");
+        require(idleTimeoutNs > 0, name, "idle timeout must be positive");
+        require(channel != null && channel.startsWith("aeron:"), name, "channel '" + channel + "' is no Aeron URI");
+    }
+
+    /**
+     * Netty's filter rules for {@link #allowedSources()}.
+     *
+     * @return one accept rule per CIDR.
+     */
+    public IpSubnetFilterRule[] sourceRules() {
+        final IpSubnetFilterRule[] rules = new IpSubnetFilterRule[allowedSources.size()];
+        for (int i = 0; i < rules.length; i++) {
+            rules[i] = parseCidr(name, allowedSources.get(i));
+        }
+        return rules;
+    }
+
+    private static IpSubnetFilterRule parseCidr(final String feed, final String cidr) {
+        try {
+            return parseSource(cidr);
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException("feed '" + feed + "': " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Parses one allowed source.
+     *
+     * @param cidr for example {@code 10.0.0.0/8} or {@code 2001:db8::/32}.
+     * @return Netty's accept rule for it.
+     * @throws IllegalArgumentException if it is not an IP address, a slash and a prefix length that fits it.
+     */
+    public static IpSubnetFilterRule parseSource(final String cidr) {
+        final String problem = "allowed source '" + cidr + "' is not a CIDR such as 10.0.0.0/8";
+        final int slash = cidr == null ? -1 : cidr.indexOf('/');
+        if (slash <= 0) {
+            throw new IllegalArgumentException(problem);
+        }
+        final String address = cidr.substring(0, slash).trim();
+        final boolean v4 = NetUtil.isValidIpV4Address(address);
+        if (!v4 && !NetUtil.isValidIpV6Address(address)) {
+            throw new IllegalArgumentException(problem);
+        }
+        final int prefix;
+        try {
+            prefix = Integer.parseInt(cidr.substring(slash + 1).trim());
+        } catch (final NumberFormatException ex) {
+            throw new IllegalArgumentException(problem, ex);
+        }
+        if (prefix < 0 || prefix > (v4 ? 32 : 128)) {
+            throw new IllegalArgumentException(problem);
+        }
+        return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
+    }
+
+    private static void require(final boolean condition, final String feed, final String message) {
+        if (!condition) {
+            throw new IllegalArgumentException("feed '" + feed + "': " + message);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.mcastrelay.ingress;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.EpochNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingress: one TCP listener per feed, each feed's connections on an event loop of its own, publishing into the
+ * feed's Aeron IPC stream. Uses the epoll transport where available, NIO otherwise.
+ *
+ * <p>Lifecycle, called from one control thread: {@link #start()}, then at shutdown {@link #stopAccepting()},
+ * {@link #disconnectAll()}, {@link #awaitDrained(long)} and {@link #close()}.
+ */
+public final class IngressServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
+    /** How long a back-pressured connection waits before it tries to publish again. */
+    public static final long DEFAULT_BACK_PRESSURE_RETRY_NS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    private final List<FeedSettings> settings;
+    private final Aeron aeron;
+    private final EpochNanoClock clock;
+    private final long backPressureRetryNs;
+    private final Map<String, IngressFeed> feeds = new LinkedHashMap<>();
+    private final boolean epoll = Epoll.isAvailable();
+    private EventLoopGroup acceptGroup;
+
+    /**
+     * Prepares ingress; nothing is bound until {@link #start()}.
+     *
+     * @param settings            the feeds.
+     * @param aeron               a connected Aeron client, for publications and counters.
+     * @param clock               the wall clock that stamps ingress times.
+     * @param backPressureRetryNs how long a back-pressured connection waits between attempts.
+     */
+    public IngressServer(
+        final List<FeedSettings> settings, final Aeron aeron, final EpochNanoClock clock,
+        final long backPressureRetryNs) {
+        this.settings = List.copyOf(settings);
+        this.aeron = aeron;
+        this.clock = clock;
+        this.backPressureRetryNs = backPressureRetryNs;
+    }
+
+    /**
+     * Adds each feed's publication and counters, then binds each listener.
+     *
+     * @throws IllegalStateException naming the feed and address if a listener cannot bind.
+     */
+    public void start() {
+        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        final Class<? extends ServerChannel> channelType =
+            epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-accept", true), factory);
+        try {
+            for (final FeedSettings feed : settings) {
+                final Publication publication = aeron.addPublication(feed.channel(), feed.streamId());
+                final IngressFeed ingressFeed = new IngressFeed(
+                    feed, new IngressCounters(aeron, feed.name()), publication, clock, backPressureRetryNs);
+                feeds.put(feed.name(), ingressFeed);
+                ingressFeed.childGroup = new MultiThreadIoEventLoopGroup(
+                    1, new DefaultThreadFactory("relay-ingress-" + feed.name(), true), factory);
+                ingressFeed.serverChannel = bind(ingressFeed, channelType);
+                LOG.info("feed={} listening on {} ({}, {} transport) -> aeron {} stream {}", feed.name(),
+                    ingressFeed.serverChannel.localAddress(), feed.framing(), epoll ? "epoll" : "nio",
+                    feed.channel(), feed.streamId());
+            }
+        } catch (final RuntimeException ex) {
+            close();
+            throw ex;
+        }
+    }
+
+    private Channel bind(final IngressFeed feed, final Class<? extends ServerChannel> channelType) {
+        final InetSocketAddress address = new InetSocketAddress(feed.settings.bindAddress(), feed.settings.port());
+        try {
+            return new ServerBootstrap()
+                .group(acceptGroup, feed.childGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new FeedChannelInitializer(feed))
+                .bind(address).sync().channel();
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding feed '" + feed.name() + "'", ex);
+        } catch (final Exception ex) {
+            throw new IllegalStateException("feed '" + feed.name() + "' cannot listen on " + address + ": "
+                + ex.getMessage(), ex);
+        }
+    }
+
+    /** @return the feeds, in configuration order. */
+    public List<FeedSettings> feeds() {
+        return settings;
+    }
+
+    /** @return whether ingress runs on the epoll transport (else NIO). */
+    public boolean epoll() {
+        return epoll;
+    }
+
+    /**
+     * The port a feed listens on, useful when it was configured as 0.
+     *
+     * @param feed the feed's name.
+     * @return the bound port, or -1 if the feed is not listening.
+     */
+    public int boundPort(final String feed) {
+        final IngressFeed ingressFeed = feeds.get(feed);
+        if (ingressFeed == null || ingressFeed.serverChannel == null || !ingressFeed.serverChannel.isActive()) {
+            return -1;
+        }
+        return ((InetSocketAddress)ingressFeed.serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * Whether a feed's listener is bound and accepting.
+     *
+     * @param feed the feed's name.
+     * @return true while it accepts connections.
+     */
+    public boolean isListening(final String feed) {
+        return boundPort(feed) > 0 && !feeds.get(feed).closing;
+    }
+
+    /**
+     * A feed's counters.
+     *
+     * @param feed the feed's name.
+     * @return its counters.
+     */
+    public IngressCounters counters(final String feed) {
+        return feeds.get(feed).counters;
+    }
+
+    /**
+     * A feed's publication, whose position tells how far ingress has published.
+     *
+     * @param feed the feed's name.
+     * @return its publication.
+     */
+    public Publication publication(final String feed) {
+        return feeds.get(feed).publication;
+    }
+
+    /** Closes every listener; connections that arrive after this are refused. Existing connections go on. */
+    public void stopAccepting() {
+        for (final IngressFeed feed : feeds.values()) {
+            feed.closing = true;
+            if (feed.serverChannel != null) {
+                feed.serverChannel.close().syncUninterruptibly();
+                LOG.info("feed={} stopped accepting connections", feed.name());
+            }
+        }
+    }
+
+    /** Closes every connection; each still publishes the whole frames it had read before it lets go. */
+    public void disconnectAll() {
+        for (final IngressFeed feed : feeds.values()) {
+            feed.channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Waits until every connection has published what it had read and let go.
+     *
+     * @param timeoutNs how long to wait at most.
+     * @return true if all were drained in time.
+     */
+    public boolean awaitDrained(final long timeoutNs) {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (System.nanoTime() - deadline < 0) {
+            int live = 0;
+            for (final IngressFeed feed : feeds.values()) {
+                live += feed.liveHandlers.get();
+            }
+            if (live == 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (final InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        final List<Future<?>> shutdowns = new ArrayList<>();
+        for (final IngressFeed feed : feeds.values()) {
+            if (feed.serverChannel != null) {
+                feed.serverChannel.close();
+            }
+            if (feed.childGroup != null) {
+                shutdowns.add(feed.childGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+            }
+        }
+        if (acceptGroup != null) {
+            shutdowns.add(acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+        }
+        for (final Future<?> shutdown : shutdowns) {
+            shutdown.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        for (final IngressFeed feed : feeds.values()) {
+            CloseHelper.quietCloseAll(feed.publication, feed.counters);
+        }
+        feeds.clear();
+    }
+}
