@@ -67,7 +67,8 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
                 .errorHandler(ex -> LOG.error("aeron client error", ex)));
             egress = new Egress(settings.egress(), aeron);
             egress.start();
-            ingress = new IngressServer(settings.feeds(), aeron, clock, settings.backPressureRetryNs());
+            ingress = new IngressServer(
+                settings.feeds(), aeron, clock, settings.backPressureRetryNs(), settings.receiveBufferBytes());
             ingress.start();
         } catch (final RuntimeException ex) {
             closeAll();

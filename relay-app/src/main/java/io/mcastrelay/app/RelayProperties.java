@@ -56,10 +56,12 @@ public record RelayProperties(
      *
      * @param bindAddress       the local address every feed listens on.
      * @param backPressureRetry how long a back-pressured connection waits before it tries to publish again.
+     * @param receiveBuffer     SO_RCVBUF of accepted connections; 0 keeps the OS default, which auto-tunes.
      */
     public record Ingress(
         @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
-        @NotNull @DefaultValue("100us") Duration backPressureRetry) {
+        @NotNull @DefaultValue("100us") Duration backPressureRetry,
+        @NotNull @DefaultValue("0B") DataSize receiveBuffer) {
     }
 
     /**

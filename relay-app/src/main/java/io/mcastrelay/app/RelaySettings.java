@@ -26,6 +26,7 @@ import org.springframework.core.env.Environment;
  * @param aeronDirectory     the driver's directory.
  * @param driverTimeoutNs    how long the client waits for the driver.
  * @param backPressureRetryNs how long a back-pressured connection waits between attempts.
+ * @param receiveBufferBytes SO_RCVBUF of accepted connections, 0 for the OS default.
  * @param drainTimeoutNs     how long shutdown may drain.
  */
 public record RelaySettings(
@@ -35,6 +36,7 @@ public record RelaySettings(
     String aeronDirectory,
     long driverTimeoutNs,
     long backPressureRetryNs,
+    int receiveBufferBytes,
     long drainTimeoutNs) {
 
     private static final int AERON_FRAME_HEADER = 32;
@@ -89,7 +91,7 @@ public record RelaySettings(
         return new RelaySettings(feeds, egressSettings(properties.egress(), egressFeeds),
             properties.aeron().embeddedDriver(), properties.aeron().directory(),
             properties.aeron().driverTimeout().toNanos(), properties.ingress().backPressureRetry().toNanos(),
-            properties.shutdown().drainTimeout().toNanos());
+            (int)properties.ingress().receiveBuffer().toBytes(), properties.shutdown().drainTimeout().toNanos());
     }
 
     private static void claimPort(final Map<Integer, String> ports, final Integer port, final String owner) {
@@ -161,7 +163,13 @@ public record RelaySettings(
             throw new InvalidConfigurationPropertyValueException(prefix + "idle-timeout", feed.idleTimeout(),
                 "must be positive");
         }
-        final String channel = ipcChannel(properties.aeron().termLength().toBytes(), (int)maxPayload);
+        final long termLength = properties.aeron().termLength().toBytes();
+        final String channel = ipcChannel(termLength, (int)maxPayload);
+        if (mtu((int)maxPayload) > termLength / 8) {
+            throw new InvalidConfigurationPropertyValueException(prefix + "max-payload", feed.maxPayload(),
+                "a message this large needs relay.aeron.term-length of at least " + termLengthFor((int)maxPayload)
+                    + " bytes (Aeron allows one eighth of a term per message)");
+        }
         return new FeedSettings(feed.name(), properties.ingress().bindAddress(), feed.port(), framing,
             destinations, (int)maxPayload, feed.allowedSources(), feed.maxConnections(),
             feed.idleTimeout().toNanos(), channel, streamId);
@@ -176,9 +184,20 @@ public record RelaySettings(
      * @return for example {@code aeron:ipc?term-length=8388608|mtu=8576}.
      */
     static String ipcChannel(final long termLength, final int maxPayloadBytes) {
+        return "aeron:ipc?term-length=" + termLength + "|mtu=" + mtu(maxPayloadBytes);
+    }
+
+    private static int mtu(final int maxPayloadBytes) {
         final int needed = maxPayloadBytes + IpcMessageDescriptor.HEADER_LENGTH + AERON_FRAME_HEADER;
-        final int mtu = Math.min(AERON_MAX_MTU, Math.max(AERON_DEFAULT_MTU, (needed + 31) & ~31));
-        return "aeron:ipc?term-length=" + termLength + "|mtu=" + mtu;
+        return Math.min(AERON_MAX_MTU, Math.max(AERON_DEFAULT_MTU, (needed + 31) & ~31));
+    }
+
+    private static long termLengthFor(final int maxPayloadBytes) {
+        long termLength = 64 * 1024;
+        while (mtu(maxPayloadBytes) > termLength / 8) {
+            termLength *= 2;
+        }
+        return termLength;
     }
 
     private static EgressSettings egressSettings(

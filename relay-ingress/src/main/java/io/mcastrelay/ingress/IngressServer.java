@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
+import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -23,6 +26,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochNanoClock;
 import org.slf4j.Logger;
@@ -44,6 +48,7 @@ public final class IngressServer implements AutoCloseable {
     private final Aeron aeron;
     private final EpochNanoClock clock;
     private final long backPressureRetryNs;
+    private final int receiveBufferBytes;
     private final Map<String, IngressFeed> feeds = new LinkedHashMap<>();
     private final boolean epoll = Epoll.isAvailable();
     private EventLoopGroup acceptGroup;
@@ -59,10 +64,26 @@ public final class IngressServer implements AutoCloseable {
     public IngressServer(
         final List<FeedSettings> settings, final Aeron aeron, final EpochNanoClock clock,
         final long backPressureRetryNs) {
+        this(settings, aeron, clock, backPressureRetryNs, 0);
+    }
+
+    /**
+     * Prepares ingress with a fixed socket receive buffer; nothing is bound until {@link #start()}.
+     *
+     * @param settings            the feeds.
+     * @param aeron               a connected Aeron client, for publications and counters.
+     * @param clock               the wall clock that stamps ingress times.
+     * @param backPressureRetryNs how long a back-pressured connection waits between attempts.
+     * @param receiveBufferBytes  SO_RCVBUF of accepted connections; 0 keeps the OS default (auto-tuned).
+     */
+    public IngressServer(
+        final List<FeedSettings> settings, final Aeron aeron, final EpochNanoClock clock,
+        final long backPressureRetryNs, final int receiveBufferBytes) {
         this.settings = List.copyOf(settings);
         this.aeron = aeron;
         this.clock = clock;
         this.backPressureRetryNs = backPressureRetryNs;
+        this.receiveBufferBytes = receiveBufferBytes;
     }
 
     /**
@@ -81,6 +102,7 @@ public final class IngressServer implements AutoCloseable {
                 final IngressFeed ingressFeed = new IngressFeed(
                     feed, new IngressCounters(aeron, feed.name()), publication, clock, backPressureRetryNs);
                 feeds.put(feed.name(), ingressFeed);
+                checkOneClaimFits(feed, publication);
                 ingressFeed.childGroup = new MultiThreadIoEventLoopGroup(
                     1, new DefaultThreadFactory("relay-ingress-" + feed.name(), true), factory);
                 ingressFeed.serverChannel = bind(ingressFeed, channelType);
@@ -94,10 +116,27 @@ public final class IngressServer implements AutoCloseable {
         }
     }
 
+    /** A frame is published with one {@code tryClaim}, which throws for more than the publication's max payload. */
+    private static void checkOneClaimFits(final FeedSettings feed, final Publication publication) {
+        final int largestMessage = IpcMessageDescriptor.HEADER_LENGTH + feed.maxPayloadBytes();
+        if (largestMessage > publication.maxPayloadLength()) {
+            final int mtu = BitUtil.align(largestMessage + DataHeaderFlyweight.HEADER_LENGTH,
+                FrameDescriptor.FRAME_ALIGNMENT);
+            throw new IllegalStateException("feed '" + feed.name() + "': max payload " + feed.maxPayloadBytes()
+                + " bytes needs IPC messages of " + largestMessage + " bytes, but channel " + feed.channel()
+                + " takes at most " + publication.maxPayloadLength() + " in one claim; set mtu=" + mtu
+                + " (or more) on the channel");
+        }
+    }
+
     private Channel bind(final IngressFeed feed, final Class<? extends ServerChannel> channelType) {
         final InetSocketAddress address = new InetSocketAddress(feed.settings.bindAddress(), feed.settings.port());
         try {
-            return new ServerBootstrap()
+            final ServerBootstrap bootstrap = new ServerBootstrap();
+            if (receiveBufferBytes > 0) {
+                bootstrap.option(ChannelOption.SO_RCVBUF, receiveBufferBytes);
+            }
+            return bootstrap
                 .group(acceptGroup, feed.childGroup)
                 .channel(channelType)
                 .option(ChannelOption.SO_REUSEADDR, true)

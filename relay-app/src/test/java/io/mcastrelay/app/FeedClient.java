@@ -1,0 +1,81 @@
+package io.mcastrelay.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.RelayV1Encoder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/** A datacenter sender in a test: one TCP connection to a feed, writing relay-v1 frames. */
+final class FeedClient implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final byte[] frame = new byte[65_536];
+    private final UnsafeBuffer frameBuffer = new UnsafeBuffer(frame);
+    private long sequence;
+
+    FeedClient(final int port) throws IOException {
+        this(port, 0);
+    }
+
+    FeedClient(final int port, final int sendBufferBytes) throws IOException {
+        socket = new Socket();
+        if (sendBufferBytes > 0) {
+            socket.setSendBufferSize(sendBufferBytes);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setTcpNoDelay(true);
+        out = socket.getOutputStream();
+    }
+
+    /** Sends one DATA frame with the next sequence; returns the payload sent. */
+    byte[] send(final String group, final int port, final String text) throws IOException {
+        final byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
+        send(group, port, payload);
+        return payload;
+    }
+
+    void send(final String group, final int port, final byte[] payload) throws IOException {
+        final int length = RelayV1Encoder.encodeData(frameBuffer, 0, Ipv4.parse(group), port, ++sequence,
+            System.currentTimeMillis() * 1_000_000L, new UnsafeBuffer(payload), 0, payload.length);
+        out.write(frame, 0, length);
+    }
+
+    void sendRaw(final byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /**
+     * Whether the relay closed this connection: reads until end of stream, skipping the relay's heartbeats.
+     *
+     * @param timeoutMs how long to wait for the close.
+     */
+    boolean closedByPeer(final int timeoutMs) throws IOException {
+        socket.setSoTimeout(timeoutMs);
+        final InputStream in = socket.getInputStream();
+        try {
+            final byte[] sink = new byte[256];
+            while (true) {
+                if (in.read(sink) < 0) {
+                    return true;
+                }
+            }
+        } catch (final SocketTimeoutException ex) {
+            return false;
+        } catch (final IOException ex) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
