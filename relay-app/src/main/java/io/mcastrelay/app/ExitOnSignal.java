@@ -11,6 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * signals but then exits with 143 or 130, which orchestrators read as a crash. This hook closes the context (stop
  * accepting, drain, close) and then halts with 0; if closing hangs past the drain timeout plus a grace period, it
  * halts with 1 instead. Installed only once the relay has started, so a failed start keeps its non-zero status.
+ * It replaces Spring's own shutdown hook, which {@link RelayApplication} turns off: with two hooks closing one
+ * context, the second returns at once while the first is still draining.
  */
 final class ExitOnSignal {
     private static final Logger LOG = LoggerFactory.getLogger(ExitOnSignal.class);

@@ -16,7 +16,9 @@ public class RelayApplication {
      * @param args Spring Boot arguments, for example {@code --relay.egress.network-interface=eth0}.
      */
     public static void main(final String[] args) {
-        final ConfigurableApplicationContext context = SpringApplication.run(RelayApplication.class, args);
+        final SpringApplication application = new SpringApplication(RelayApplication.class);
+        application.setRegisterShutdownHook(false);
+        final ConfigurableApplicationContext context = application.run(args);
         ExitOnSignal.install(context, context.getBean(RelaySettings.class).drainTimeoutNs());
     }
 }

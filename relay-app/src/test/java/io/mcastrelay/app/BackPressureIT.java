@@ -37,7 +37,8 @@ class BackPressureIT {
                 "relay.feeds[0].max-payload=1000B",
                 "relay.feeds[0].destinations[0]=" + GROUP + ":" + udpPort);
              MulticastReceiver customer = new MulticastReceiver(GROUP, udpPort);
-             Aeron consumer = Aeron.connect(new Aeron.Context().aeronDirectoryName(relay.aeronDirectory()));
+             Aeron consumer = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(relay.aeronDirectory()).errorHandler(ex -> { }));
              FeedClient sender = new FeedClient(feedPort, 16 * 1024)) {
             final Subscription stalled = consumer.addSubscription("aeron:ipc", 1001);
             while (!stalled.isConnected()) {
