@@ -1,0 +1,261 @@
+package io.mcastrelay.tools;
+
+import io.mcastrelay.wire.Ipv4;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Joins multicast groups and reports, each second and at exit, per port: datagrams/s, bytes/s, probe sequence gaps
+ * and repeats (totals so far) and one-way latency p50/p99/max in microseconds.
+ *
+ * <pre>
+ * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp ... io.mcastrelay.tools.RelaySubscriber \
+ *     --interface 127.0.0.1 --join 239.255.7.1:6100,239.255.7.2:6101 --duration-seconds 10
+ * </pre>
+ *
+ * <p>One {@link DatagramChannel} per distinct port, bound to {@code 0.0.0.0:port} with {@code SO_REUSEADDR} and
+ * joined to each group on that port, all on one {@link Selector}. Latency compares the probe's send time with this
+ * host's wall clock, so it means something when sender and subscriber share a host (or a well-synchronised clock).
+ * On Linux the loopback interface usually lacks the MULTICAST flag; joining on it works anyway, so it is not
+ * refused. Exit codes: 0 done (or {@code --expect} met), 1 {@code --expect} not met, 2 bad command line, 3 socket
+ * failure.
+ */
+public final class RelaySubscriber implements AutoCloseable {
+    static final int EXIT_OK = 0;
+    static final int EXIT_EXPECT_NOT_MET = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_FAILURE = 3;
+
+    private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private final SubscriberSettings settings;
+    private final PrintStream out;
+    private final Selector selector;
+    private final List<DatagramChannel> channels = new ArrayList<>();
+    private final List<PortStats> stats = new ArrayList<>();
+    private final ByteBuffer datagram = ByteBuffer.allocateDirect(64 * 1024);
+    private final UnsafeBuffer datagramBuffer = new UnsafeBuffer(datagram);
+    private final EpochNanoClock clock = new SystemEpochNanoClock();
+    private long totalDatagrams;
+
+    /**
+     * Opens one channel per port and joins every group.
+     *
+     * @param settings what to join.
+     * @param out      for the reports.
+     * @throws IOException if a channel cannot be bound or a group joined.
+     * @throws IllegalArgumentException if the interface does not exist.
+     */
+    RelaySubscriber(final SubscriberSettings settings, final PrintStream out) throws IOException {
+        this.settings = settings;
+        this.out = out;
+        final NetworkInterface networkInterface = resolveInterface(settings.networkInterface());
+        final Map<Integer, List<Destination>> byPort = new LinkedHashMap<>();
+        for (final Destination join : settings.joins()) {
+            byPort.computeIfAbsent(join.port(), port -> new ArrayList<>()).add(join);
+        }
+        selector = Selector.open();
+        try {
+            for (final Map.Entry<Integer, List<Destination>> entry : byPort.entrySet()) {
+                openPort(entry.getKey(), entry.getValue(), networkInterface);
+            }
+        } catch (final IOException | RuntimeException ex) {
+            close();
+            throw ex;
+        }
+        out.println("RelaySubscriber: joined " + settings.joins() + " on " + networkInterface.getName() +
+            (networkInterface.supportsMulticast() ? "" : " (no MULTICAST flag; joined anyway)"));
+    }
+
+    private void openPort(final int port, final List<Destination> groups, final NetworkInterface networkInterface)
+        throws IOException {
+        final DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        channels.add(channel);
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
+        channel.bind(new InetSocketAddress(port));
+        final StringBuilder label = new StringBuilder();
+        for (final Destination group : groups) {
+            final InetAddress address = InetAddress.getByAddress(intToBytes(group.group()));
+            try {
+                channel.join(address, networkInterface);
+            } catch (final IOException ex) {
+                throw new IOException("cannot join " + group + " on " + networkInterface.getName() + ": " + ex, ex);
+            }
+            label.append(label.length() == 0 ? "" : "+").append(Ipv4.toString(group.group()));
+        }
+        channel.configureBlocking(false);
+        final PortStats portStats = new PortStats(label.append(':').append(port).toString());
+        stats.add(portStats);
+        channel.register(selector, SelectionKey.OP_READ, portStats);
+    }
+
+    /**
+     * Receives and reports until the duration ends, {@code --expect} is met or {@code running} turns false, then
+     * prints the final summary.
+     *
+     * @param running polled at least once a second.
+     * @return {@link #EXIT_OK}, or {@link #EXIT_EXPECT_NOT_MET}.
+     * @throws IOException if receiving fails.
+     */
+    int run(final BooleanSupplier running) throws IOException {
+        final long startNs = System.nanoTime();
+        final long durationNs = settings.durationNs() > 0 ? settings.durationNs() : Long.MAX_VALUE;
+        final long expect = settings.expect() > 0 ? settings.expect() : Long.MAX_VALUE;
+        long lastReportElapsedNs = 0;
+        long elapsedNs = 0;
+        while (running.getAsBoolean() && totalDatagrams < expect && elapsedNs < durationNs) {
+            final long wakeElapsedNs = Math.min(lastReportElapsedNs + REPORT_INTERVAL_NS, durationNs);
+            final long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeElapsedNs - elapsedNs));
+            selector.select(this::onReadable, timeoutMs);
+            elapsedNs = System.nanoTime() - startNs;
+            if (elapsedNs - lastReportElapsedNs >= REPORT_INTERVAL_NS) {
+                if (!settings.quiet()) {
+                    for (final PortStats portStats : stats) {
+                        out.println(portStats.intervalLine(elapsedNs - lastReportElapsedNs));
+                    }
+                }
+                lastReportElapsedNs = elapsedNs;
+            }
+        }
+        out.printf("RelaySubscriber: total datagrams=%d in %.3fs%n", totalDatagrams, elapsedNs / 1e9);
+        for (final PortStats portStats : stats) {
+            out.println("total " + portStats.summaryLine());
+        }
+        return settings.expect() > 0 && totalDatagrams < settings.expect() ? EXIT_EXPECT_NOT_MET : EXIT_OK;
+    }
+
+    private void onReadable(final SelectionKey key) {
+        final DatagramChannel channel = (DatagramChannel)key.channel();
+        final PortStats portStats = (PortStats)key.attachment();
+        try {
+            while (true) {
+                datagram.clear();
+                if (channel.receive(datagram) == null) {
+                    break;
+                }
+                portStats.onDatagram(datagramBuffer, 0, datagram.position(), clock.nanoTime());
+                totalDatagrams++;
+            }
+        } catch (final IOException ex) {
+            throw new IllegalStateException("receive on " + portStats.label() + " failed: " + ex, ex);
+        }
+    }
+
+    /** @return one entry per port, in the order the ports were first joined. */
+    List<PortStats> stats() {
+        return List.copyOf(stats);
+    }
+
+    /** @return datagrams received on all ports. */
+    long totalDatagrams() {
+        return totalDatagrams;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (final DatagramChannel channel : channels) {
+            channel.close();
+        }
+        selector.close();
+    }
+
+    /**
+     * Finds the interface to join on, by name or by one of its IPv4 addresses (no DNS lookup).
+     *
+     * @param spec for example {@code lo}, {@code eth0} or {@code 127.0.0.1}.
+     * @return the interface.
+     * @throws IllegalArgumentException naming {@code --interface} if there is none.
+     * @throws IOException if the interfaces cannot be listed.
+     */
+    static NetworkInterface resolveInterface(final String spec) throws IOException {
+        NetworkInterface networkInterface = NetworkInterface.getByName(spec);
+        if (networkInterface == null && spec.matches("[0-9.]+")) {
+            final int address;
+            try {
+                address = Ipv4.parse(spec);
+            } catch (final IllegalArgumentException ex) {
+                throw new IllegalArgumentException("option '--interface': " + ex.getMessage(), ex);
+            }
+            networkInterface = NetworkInterface.getByInetAddress(InetAddress.getByAddress(intToBytes(address)));
+        }
+        if (networkInterface == null) {
+            throw new IllegalArgumentException("option '--interface': no network interface named '" + spec +
+                "' or holding that address");
+        }
+        return networkInterface;
+    }
+
+    private static byte[] intToBytes(final int address) {
+        return new byte[] {(byte)(address >>> 24), (byte)(address >>> 16), (byte)(address >>> 8), (byte)address};
+    }
+
+    /**
+     * Runs the subscriber; see {@code --help}. Ctrl-C ends it after the final summary.
+     *
+     * @param args the command line.
+     */
+    public static void main(final String[] args) {
+        final ShutdownSignal signal = ShutdownSignal.onShutdown("relay-subscriber");
+        final int exitCode;
+        try {
+            exitCode = run(args, System.out, System.err, signal);
+        } finally {
+            signal.finished();
+        }
+        System.exit(exitCode);
+    }
+
+    /**
+     * Parses the command line, joins and receives.
+     *
+     * @param argv    the command line.
+     * @param out     for the reports.
+     * @param err     for errors.
+     * @param running polled by the loop; false ends it.
+     * @return the exit code.
+     */
+    static int run(final String[] argv, final PrintStream out, final PrintStream err, final BooleanSupplier running) {
+        final Args args = SubscriberSettings.options();
+        final SubscriberSettings settings;
+        try {
+            args.parse(argv);
+            if (args.helpRequested()) {
+                out.println(args.usage());
+                return EXIT_OK;
+            }
+            settings = SubscriberSettings.from(args);
+        } catch (final IllegalArgumentException ex) {
+            err.println("RelaySubscriber: " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+        try (RelaySubscriber subscriber = new RelaySubscriber(settings, out)) {
+            return subscriber.run(running);
+        } catch (final IllegalArgumentException ex) {
+            err.println("RelaySubscriber: " + ex.getMessage());
+            return EXIT_USAGE;
+        } catch (final IOException | IllegalStateException ex) {
+            err.println("RelaySubscriber: " + ex.getMessage());
+            return EXIT_FAILURE;
+        }
+    }
+}
