@@ -42,7 +42,8 @@ public final class Egress implements AutoCloseable {
     private final List<MulticastSender> senders = new ArrayList<>();
     private EgressInterface egressInterface;
     private Counter errors;
-    private AgentRunner runner;
+    private volatile AgentRunner runner;
+    private volatile Thread agentThread;
 
     /**
      * Prepares egress; nothing runs until {@link #start()}.
@@ -89,6 +90,7 @@ public final class Egress implements AutoCloseable {
             AgentRunner.startOnThread(runner, runnable -> {
                 final Thread thread = new Thread(runnable, "relay-egress");
                 thread.setDaemon(true);
+                agentThread = thread;
                 return thread;
             });
         } catch (final IOException ex) {
@@ -116,10 +118,16 @@ public final class Egress implements AutoCloseable {
         return egressInterface;
     }
 
-    /** @return whether the egress thread is running. */
+    /**
+     * Whether the egress thread is running. Checks the thread egress started rather than {@link AgentRunner#thread()},
+     * which stays null until the new thread has begun to run.
+     *
+     * @return true from the return of {@link #start()} until {@link #close()} or the thread's death.
+     */
     public boolean isRunning() {
         final AgentRunner current = runner;
-        return current != null && !current.isClosed() && current.thread() != null && current.thread().isAlive();
+        final Thread thread = agentThread;
+        return current != null && !current.isClosed() && thread != null && thread.isAlive();
     }
 
     /**

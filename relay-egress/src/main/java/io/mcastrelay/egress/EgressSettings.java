@@ -57,6 +57,9 @@ public record EgressSettings(
         if (fragmentLimit < 1) {
             throw new IllegalArgumentException("egress fragment limit must be at least 1");
         }
+        if (feeds == null) {
+            throw new IllegalArgumentException("egress feeds must be set");
+        }
         feeds = List.copyOf(feeds);
         final Set<String> names = new HashSet<>();
         for (final Feed feed : feeds) {
@@ -75,8 +78,22 @@ public record EgressSettings(
      * @param destinations where its datagrams may go; egress sends to their VPC-side group:port.
      */
     public record Feed(String name, String channel, int streamId, List<Destination> destinations) {
-        /** Copies the destinations. */
+        /**
+         * Checks the fields and copies the destinations.
+         *
+         * @throws IllegalArgumentException naming the feed and the field.
+         */
         public Feed {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("egress feed name must not be blank");
+            }
+            if (channel == null || !channel.startsWith("aeron:")) {
+                throw new IllegalArgumentException(
+                    "egress feed '" + name + "': channel '" + channel + "' is no Aeron URI");
+            }
+            if (destinations == null || destinations.isEmpty()) {
+                throw new IllegalArgumentException("egress feed '" + name + "': destinations must not be empty");
+            }
             destinations = List.copyOf(destinations);
         }
     }

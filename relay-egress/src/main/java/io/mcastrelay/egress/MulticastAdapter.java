@@ -28,14 +28,18 @@ final class MulticastAdapter implements ControlledFragmentHandler {
     @Override
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header) {
         message.wrap(buffer, offset);
-        if (length < IpcMessageDescriptor.HEADER_LENGTH || message.version() != IpcMessageDescriptor.VERSION) {
+        if (length > 0 && message.version() != IpcMessageDescriptor.VERSION) {
             counters.sendErrors(SendError.UNSUPPORTED_VERSION).incrementRelease();
+            return Action.CONTINUE;
+        }
+        if (length < IpcMessageDescriptor.HEADER_LENGTH) {
+            counters.sendErrors(SendError.MALFORMED_MESSAGE).incrementRelease();
             return Action.CONTINUE;
         }
         final int payloadLength = message.payloadLength();
         final int headerLength = message.headerLength();
         if (headerLength < IpcMessageDescriptor.HEADER_LENGTH || payloadLength < 0
-            || headerLength + payloadLength > length) {
+            || payloadLength > length - headerLength) {
             counters.sendErrors(SendError.MALFORMED_MESSAGE).incrementRelease();
             return Action.CONTINUE;
         }
