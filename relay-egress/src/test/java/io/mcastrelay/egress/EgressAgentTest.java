@@ -1,0 +1,250 @@
+package io.mcastrelay.egress;
+
+import static io.mcastrelay.egress.IpcMessages.message;
+import static io.mcastrelay.egress.IpcMessages.offer;
+import static io.mcastrelay.egress.IpcMessages.payload;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.mcastrelay.egress.MulticastReceiver.Datagram;
+import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.IpcMessageDescriptor;
+import io.mcastrelay.wire.Ipv4;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The egress duty cycle driven by calling {@code doWork()}, sending to real loopback multicast groups. */
+@Timeout(10)
+class EgressAgentTest {
+    private static final AtomicInteger STREAM_IDS = new AtomicInteger(3000);
+
+    @TempDir
+    static Path aeronDir;
+    private static EmbeddedAeron aeron;
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @BeforeAll
+    static void launchDriver() {
+        aeron = new EmbeddedAeron(aeronDir);
+    }
+
+    @AfterAll
+    static void closeDriver() {
+        aeron.close();
+    }
+
+    @AfterEach
+    void closeAll() {
+        CloseHelper.closeAll(resources);
+    }
+
+    /** One feed's stream, counters, sender and adapter, as {@link Egress#start()} wires them. */
+    private final class TestFeed {
+        final Publication publication;
+        final Subscription subscription;
+        final EgressCounters counters;
+        final MulticastSender sender;
+        final MulticastAdapter adapter;
+
+        TestFeed(final String name, final String channel, final Destination... destinations) throws IOException {
+            final int streamId = STREAM_IDS.incrementAndGet();
+            final EgressSettings.Feed feed = new EgressSettings.Feed(name, channel, streamId, List.of(destinations));
+            final EgressSettings settings = new EgressSettings("lo", 1, true, 0, "backoff", 10, List.of(feed));
+            counters = track(new EgressCounters(aeron.aeron(), name, feed.destinations()));
+            sender = track(new MulticastSender(EgressInterface.resolve("lo"), settings, feed.destinations(), counters));
+            adapter = new MulticastAdapter(sender, counters);
+            subscription = track(aeron.aeron().addSubscription(channel, streamId));
+            publication = track(aeron.aeron().addPublication(channel, streamId));
+            EmbeddedAeron.awaitConnected(publication, subscription);
+        }
+
+        EgressAgent agent(final int fragmentLimit) {
+            return new EgressAgent(new Subscription[] {subscription}, new MulticastAdapter[] {adapter}, fragmentLimit,
+                "relay-egress[test]");
+        }
+    }
+
+    private <T extends AutoCloseable> T track(final T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    private MulticastReceiver receiver(final String group) throws IOException {
+        return track(new MulticastReceiver(group));
+    }
+
+    @Test
+    void shouldSendEachMessageAsOneByteIdenticalDatagramInOrderFromTheLoopbackAddressAndCountIt() throws IOException {
+        final MulticastReceiver plain = receiver("239.255.1.1");
+        final MulticastReceiver remapped = receiver("239.255.1.2");
+        final TestFeed feed = new TestFeed("prod", "aeron:ipc", plain.destination(),
+            remapped.remappedFrom("239.1.1.2:5001"));
+        final EgressAgent agent = feed.agent(10);
+        final List<byte[]> sentPlain = new ArrayList<>();
+        final List<byte[]> sentRemapped = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            final byte[] payload = payload(i * 61 % 1300, i);
+            final MulticastReceiver to = i % 2 == 0 ? plain : remapped;
+            (i % 2 == 0 ? sentPlain : sentRemapped).add(payload);
+            offer(feed.publication, message(to.group(), to.port(), i + 1, payload));
+        }
+
+        final List<Datagram> toPlain = plain.receive(10, agent::doWork);
+        final List<Datagram> toRemapped = remapped.receive(10, agent::doWork);
+
+        final InetSocketAddress source = feed.sender.localAddress();
+        assertThat(source.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        for (int i = 0; i < 10; i++) {
+            assertThat(toPlain.get(i).payload()).as("datagram %d to plain", i).isEqualTo(sentPlain.get(i));
+            assertThat(toRemapped.get(i).payload()).as("datagram %d to remapped", i).isEqualTo(sentRemapped.get(i));
+            assertThat(toPlain.get(i).source()).isEqualTo(source);
+            assertThat(toRemapped.get(i).source()).isEqualTo(source);
+        }
+        assertThat(agent.doWork()).isZero();
+        assertThat(plain.receive()).isNull();
+        final EgressCounters.PerDestination plainCounters = feed.counters.destination(plain.destination().egressKey());
+        final EgressCounters.PerDestination remappedCounters =
+            feed.counters.destination(remapped.destination().egressKey());
+        assertThat(plainCounters.datagrams().get()).isEqualTo(10);
+        assertThat(plainCounters.bytes().get()).isEqualTo(sentPlain.stream().mapToLong(p -> p.length).sum());
+        assertThat(remappedCounters.datagrams().get()).isEqualTo(10);
+        assertThat(remappedCounters.bytes().get()).isEqualTo(sentRemapped.stream().mapToLong(p -> p.length).sum());
+        assertThat(feed.counters.destinations()).hasSize(2);
+        assertThat(totalSendErrors(feed.counters)).isZero();
+    }
+
+    @Test
+    void shouldSendAnEmptyPayloadAsAnEmptyDatagram() throws IOException {
+        final MulticastReceiver receiver = receiver("239.255.1.3");
+        final TestFeed feed = new TestFeed("prod", "aeron:ipc", receiver.destination());
+        final EgressAgent agent = feed.agent(10);
+
+        offer(feed.publication, message(receiver.group(), receiver.port(), 1, new byte[0]));
+
+        assertThat(receiver.receive(1, agent::doWork).get(0).payload()).isEmpty();
+        assertThat(feed.counters.destination(receiver.destination().egressKey()).datagrams().get()).isEqualTo(1);
+        assertThat(totalSendErrors(feed.counters)).isZero();
+    }
+
+    @Test
+    void shouldSendTheLargestFeedPayloadAsOneDatagram() throws IOException {
+        final MulticastReceiver receiver = receiver("239.255.1.4");
+        final TestFeed feed = new TestFeed("prod", "aeron:ipc?mtu=8576", receiver.destination());
+        final EgressAgent agent = feed.agent(10);
+        final byte[] payload = payload(8472, 4);
+
+        offer(feed.publication, message(receiver.group(), receiver.port(), 1, payload));
+
+        assertThat(receiver.receive(1, agent::doWork).get(0).payload()).isEqualTo(payload);
+        assertThat(feed.counters.destination(receiver.destination().egressKey()).bytes().get()).isEqualTo(8472);
+    }
+
+    @Test
+    void shouldCountAnUnknownDestinationAndKeepSendingLaterMessages() throws IOException {
+        final MulticastReceiver receiver = receiver("239.255.1.5");
+        final TestFeed feed = new TestFeed("prod", "aeron:ipc", receiver.destination());
+        final EgressAgent agent = feed.agent(10);
+
+        offer(feed.publication, message(Ipv4.parse("239.255.1.99"), receiver.port(), 1, payload(10, 1)));
+        offer(feed.publication, message(receiver.group(), receiver.port() == 65535 ? 1 : receiver.port() + 1, 2,
+            payload(10, 2)));
+        offer(feed.publication, message(receiver.group(), receiver.port(), 3, payload(10, 3)));
+
+        assertThat(receiver.receive(1, agent::doWork).get(0).payload()).isEqualTo(payload(10, 3));
+        assertThat(feed.counters.sendErrors(SendError.UNKNOWN_DESTINATION).get()).isEqualTo(2);
+        assertThat(feed.counters.destination(receiver.destination().egressKey()).datagrams().get()).isEqualTo(1);
+        assertThat(totalSendErrors(feed.counters)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCountAndSkipAMessageOfAnUnknownVersion() throws IOException {
+        final MulticastReceiver receiver = receiver("239.255.1.6");
+        final TestFeed feed = new TestFeed("prod", "aeron:ipc", receiver.destination());
+        final EgressAgent agent = feed.agent(10);
+        final UnsafeBuffer future = message(receiver.group(), receiver.port(), 1, payload(10, 1));
+        future.putByte(IpcMessageDescriptor.VERSION_OFFSET, (byte)2);
+
+        offer(feed.publication, future);
+        offer(feed.publication, message(receiver.group(), receiver.port(), 2, payload(10, 2)));
+
+        assertThat(receiver.receive(1, agent::doWork).get(0).payload()).isEqualTo(payload(10, 2));
+        assertThat(feed.counters.sendErrors(SendError.UNSUPPORTED_VERSION).get()).isEqualTo(1);
+        assertThat(feed.counters.destination(receiver.destination().egressKey()).datagrams().get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCountAndSkipMessagesShorterThanTheirHeaderSays() throws IOException {
+        final MulticastReceiver receiver = receiver("239.255.1.7");
+        final TestFeed feed = new TestFeed("prod", "aeron:ipc", receiver.destination());
+        final EgressAgent agent = feed.agent(10);
+        final UnsafeBuffer longerThanSent = message(receiver.group(), receiver.port(), 1, payload(10, 1));
+        longerThanSent.putInt(IpcMessageDescriptor.PAYLOAD_LENGTH_OFFSET, 11, LITTLE_ENDIAN);
+        final UnsafeBuffer shortHeader = message(receiver.group(), receiver.port(), 2, payload(10, 2));
+        shortHeader.putShort(IpcMessageDescriptor.HEADER_LENGTH_OFFSET, (short)40, LITTLE_ENDIAN);
+        final UnsafeBuffer negativePayload = message(receiver.group(), receiver.port(), 3, payload(10, 3));
+        negativePayload.putInt(IpcMessageDescriptor.PAYLOAD_LENGTH_OFFSET, -1, LITTLE_ENDIAN);
+        final UnsafeBuffer truncated = message(receiver.group(), receiver.port(), 4, payload(10, 4));
+        final UnsafeBuffer hugePayload = message(receiver.group(), receiver.port(), 5, payload(10, 5));
+        hugePayload.putInt(IpcMessageDescriptor.PAYLOAD_LENGTH_OFFSET, Integer.MAX_VALUE, LITTLE_ENDIAN);
+
+        offer(feed.publication, longerThanSent);
+        offer(feed.publication, shortHeader);
+        offer(feed.publication, negativePayload);
+        offer(feed.publication, truncated, 20);
+        offer(feed.publication, hugePayload);
+        offer(feed.publication, message(receiver.group(), receiver.port(), 6, payload(10, 6)));
+
+        assertThat(receiver.receive(1, agent::doWork).get(0).payload()).isEqualTo(payload(10, 6));
+        assertThat(feed.counters.sendErrors(SendError.MALFORMED_MESSAGE).get()).isEqualTo(5);
+        assertThat(feed.counters.sendErrors(SendError.UNSUPPORTED_VERSION).get()).isZero();
+        assertThat(feed.counters.destination(receiver.destination().egressKey()).datagrams().get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldTakeAtMostTheFragmentLimitFromEachFeedPerDutyCycle() throws IOException {
+        final MulticastReceiver first = receiver("239.255.1.8");
+        final MulticastReceiver second = receiver("239.255.1.9");
+        final TestFeed a = new TestFeed("a", "aeron:ipc", first.destination());
+        final TestFeed b = new TestFeed("b", "aeron:ipc", second.destination());
+        final EgressAgent agent = new EgressAgent(new Subscription[] {a.subscription, b.subscription},
+            new MulticastAdapter[] {a.adapter, b.adapter}, 2, "relay-egress[a, b]");
+        for (int i = 0; i < 5; i++) {
+            offer(a.publication, message(first.group(), first.port(), i + 1, payload(8, i)));
+            offer(b.publication, message(second.group(), second.port(), i + 1, payload(8, 10 + i)));
+        }
+
+        assertThat(agent.doWork()).isEqualTo(4);
+        assertThat(agent.doWork()).isEqualTo(4);
+        assertThat(agent.doWork()).isEqualTo(2);
+        assertThat(agent.doWork()).isZero();
+
+        assertThat(first.receive(5, () -> { })).extracting(d -> d.payload()[0])
+            .containsExactly(payload(8, 0)[0], payload(8, 1)[0], payload(8, 2)[0], payload(8, 3)[0], payload(8, 4)[0]);
+        assertThat(second.receive(5, () -> { })).hasSize(5);
+        assertThat(agent.roleName()).isEqualTo("relay-egress[a, b]");
+    }
+
+    private static long totalSendErrors(final EgressCounters counters) {
+        long total = 0;
+        for (final SendError error : SendError.values()) {
+            total += counters.sendErrors(error).get();
+        }
+        return total;
+    }
+}

@@ -1,0 +1,167 @@
+package io.mcastrelay.ingress;
+
+import static io.mcastrelay.ingress.Frames.concat;
+import static io.mcastrelay.ingress.Frames.data;
+import static io.mcastrelay.ingress.Frames.direct;
+import static io.mcastrelay.ingress.Frames.payload;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.Framing;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stream is a 64 KiB-term IPC publication whose subscriber does not poll until the test lets it, so the
+ * handler meets {@code BACK_PRESSURED} after a few dozen frames.
+ */
+@Timeout(10)
+class FrameHandlerBackPressureTest {
+    private static final Destination PLAIN = Destination.parse("239.1.1.1:5000");
+    private static final int FRAMES = 200;
+    private static final int PAYLOAD_BYTES = 1000;
+
+    @TempDir
+    static Path aeronDir;
+    private static EmbeddedAeron aeron;
+
+    private TestFeed feed;
+
+    @BeforeAll
+    static void launchDriver() {
+        aeron = new EmbeddedAeron(aeronDir);
+    }
+
+    @AfterAll
+    static void closeDriver() {
+        aeron.close();
+    }
+
+    @AfterEach
+    void closeFeed() {
+        if (feed != null) {
+            feed.close();
+            feed.assertAllReleased();
+        }
+    }
+
+    private void open() {
+        feed = new TestFeed(aeron.aeron(), TestFeed.settings(Framing.RELAY_V1, 1328, "aeron:ipc?term-length=64k",
+            PLAIN), TimeUnit.MICROSECONDS.toNanos(1));
+    }
+
+    /** More frames than the publication's window holds, in one read, sequences 1..FRAMES. */
+    private static ByteBuf moreFramesThanFit() {
+        final byte[][] frames = new byte[FRAMES][];
+        for (int i = 0; i < FRAMES; i++) {
+            frames[i] = data("239.1.1.1", 5000, i + 1, payload(PAYLOAD_BYTES, i));
+        }
+        return direct(concat(frames));
+    }
+
+    private static void assertAllInOrder(final List<IpcMessage> messages) {
+        assertThat(messages).hasSize(FRAMES);
+        for (int i = 0; i < FRAMES; i++) {
+            assertThat(messages.get(i).sequence()).isEqualTo(i + 1);
+            assertThat(messages.get(i).payload()).isEqualTo(payload(PAYLOAD_BYTES, i));
+        }
+    }
+
+    @Test
+    void shouldStopReadingWhenBackPressuredAndResumeAfterPublishingEverythingInOrder() {
+        open();
+        final EmbeddedChannel channel = feed.connect(1);
+
+        feed.write(channel, moreFramesThanFit());
+
+        assertThat(channel.config().isAutoRead()).isFalse();
+        assertThat(feed.counters.backPressureEpisodes().get()).isEqualTo(1);
+        assertThat(feed.counters.frames().get()).isBetween(1L, FRAMES - 1L);
+        assertThat(feed.feed.liveHandlers.get()).isEqualTo(1);
+
+        final List<IpcMessage> messages = feed.poll(FRAMES);
+
+        assertAllInOrder(messages);
+        awaitAutoRead(channel);
+        assertThat(feed.counters.frames().get()).isEqualTo(FRAMES);
+        assertThat(feed.counters.backPressureEpisodes().get()).isEqualTo(1);
+        assertThat(feed.counters.backPressureNs().get()).isPositive();
+        assertThat(feed.counters.sequenceGaps().get() + feed.counters.sequenceRepeats().get()).isZero();
+        assertThat(channel.isOpen()).isTrue();
+        feed.assertNothingMorePublished();
+    }
+
+    @Test
+    void shouldKeepBytesReadWhilePausedAndPublishThemAfterTheEarlierOnes() {
+        open();
+        final EmbeddedChannel channel = feed.connect(1);
+        feed.write(channel, moreFramesThanFit());
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        final byte[] late = data("239.1.1.1", 5000, FRAMES + 1, payload(10, 99));
+        feed.write(channel, direct(late));
+
+        final List<IpcMessage> messages = feed.poll(FRAMES + 1);
+        assertAllInOrder(messages.subList(0, FRAMES));
+        assertThat(messages.get(FRAMES).sequence()).isEqualTo(FRAMES + 1);
+        awaitAutoRead(channel);
+    }
+
+    @Test
+    void shouldStillPublishEverythingReadWhenTheConnectionClosesWhileBackPressured() {
+        open();
+        final EmbeddedChannel channel = feed.connect(1);
+        feed.write(channel, moreFramesThanFit());
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        // Through the pipeline, as a real close goes: EmbeddedChannel.close() would also cancel every scheduled task,
+        // which a real event loop does not do.
+        channel.pipeline().close();
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(feed.feed.liveHandlers.get()).as("still holds frames to publish").isEqualTo(1);
+
+        assertAllInOrder(feed.poll(FRAMES));
+        assertThat(feed.counters.frames().get()).isEqualTo(FRAMES);
+        assertThat(feed.feed.liveHandlers.get()).as("drained").isZero();
+        feed.assertNothingMorePublished();
+    }
+
+    @Test
+    void shouldNotCloseAPausedConnectionForIdleness() {
+        open();
+        final EmbeddedChannel channel = feed.connect(1);
+        feed.write(channel, moreFramesThanFit());
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        channel.advanceTimeBy(6, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        for (Object heartbeat = channel.readOutbound(); heartbeat != null; heartbeat = channel.readOutbound()) {
+            ((ByteBuf)heartbeat).release();
+        }
+
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(feed.counters.idleTimeouts().get()).isZero();
+        assertAllInOrder(feed.poll(FRAMES));
+    }
+
+    private void awaitAutoRead(final EmbeddedChannel channel) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!channel.config().isAutoRead()) {
+            assertThat(System.nanoTime() - deadline).as("auto-read turned back on").isNegative();
+            feed.runScheduledTasks();
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+        }
+    }
+}
