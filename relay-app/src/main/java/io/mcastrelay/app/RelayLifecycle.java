@@ -4,6 +4,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
@@ -16,6 +17,7 @@ import io.mcastrelay.ingress.IngressServer;
 import io.mcastrelay.health.CounterGuard;
 import io.mcastrelay.health.RelayMeterBinder;
 import io.mcastrelay.health.RelayView;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -44,6 +46,7 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     private Aeron aeron;
     private Egress egress;
     private IngressServer ingress;
+    private final AtomicLong aeronClientErrors = new AtomicLong();
     private volatile boolean running;
 
     RelayLifecycle(
@@ -64,7 +67,7 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             aeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(settings.aeronDirectory())
                 .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()))
-                .errorHandler(ex -> LOG.error("aeron client error", ex)));
+                .errorHandler(this::onAeronError));
             egress = new Egress(settings.egress(), aeron);
             egress.start();
             ingress = new IngressServer(
@@ -78,9 +81,21 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
         if (registry != null) {
             new RelayMeterBinder(this::counters, counter -> aeron.countersReader().getCounterLabel(counter.id()), guard,
                 clock::nanoTime).bindTo(registry);
+            FunctionCounter.builder("relay.aeron.client.errors", aeronClientErrors, AtomicLong::get)
+                .description("Errors the Aeron client reported, including exceptions thrown while polling")
+                .register(registry);
         }
         running = true;
         LOG.info("relay running");
+    }
+
+    /**
+     * Errors the Aeron client reports: its conductor's (driver gone, registration refused) and any exception a
+     * fragment handler threw inside a poll, which Aeron catches, reports here and skips. Counted and logged.
+     */
+    private void onAeronError(final Throwable error) {
+        aeronClientErrors.incrementAndGet();
+        LOG.error("aeron client error (counted as relay.aeron.client.errors)", error);
     }
 
     private MediaDriver launchDriver() {

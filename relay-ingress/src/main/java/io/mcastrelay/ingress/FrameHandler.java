@@ -89,8 +89,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         cumulation = cumulation == null ? in : MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
-        ingressTimeNs = feed.clock.nanoTime();
         if (!paused) {
+            ingressTimeNs = feed.clock.nanoTime();
             onBytes();
         }
     }
