@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.mcastrelay.ingress.IngressCounters;
+import io.mcastrelay.testing.MulticastReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.aeron.Aeron;
 import io.aeron.Subscription;
+import io.mcastrelay.testing.MulticastReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

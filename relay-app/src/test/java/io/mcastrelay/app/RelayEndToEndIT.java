@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.mcastrelay.ingress.DropReason;
 import io.mcastrelay.ingress.IngressCounters;
 import io.mcastrelay.ingress.RefusalReason;
+import io.mcastrelay.testing.MulticastReceiver;
 import io.mcastrelay.wire.ProtocolError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,46 +8,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.mcastrelay.egress.MulticastReceiver.Datagram;
+import io.mcastrelay.testing.EmbeddedAeron;
+import io.mcastrelay.testing.MulticastReceiver;
+import io.mcastrelay.testing.MulticastReceiver.Datagram;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.Ipv4;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The egress duty cycle driven by calling {@code doWork()}, sending to real loopback multicast groups. */
 @Timeout(10)
 class EgressAgentTest {
     private static final AtomicInteger STREAM_IDS = new AtomicInteger(3000);
 
-    @TempDir
-    static Path aeronDir;
-    private static EmbeddedAeron aeron;
+    @RegisterExtension
+    static final EmbeddedAeron aeron = new EmbeddedAeron();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void launchDriver() {
-        aeron = new EmbeddedAeron(aeronDir);
-    }
-
-    @AfterAll
-    static void closeDriver() {
-        aeron.close();
-    }
 
     @AfterEach
     void closeAll() {

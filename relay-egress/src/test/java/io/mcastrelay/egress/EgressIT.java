@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,16 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.Publication;
-import io.mcastrelay.egress.MulticastReceiver.Datagram;
+import io.mcastrelay.testing.EmbeddedAeron;
+import io.mcastrelay.testing.MulticastReceiver;
+import io.mcastrelay.testing.MulticastReceiver.Datagram;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Ipv4;
 import org.agrona.CloseHelper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Egress on its own thread, from a real embedded media driver to real loopback multicast groups. */
 @Timeout(15)
@@ -32,22 +31,11 @@ class EgressIT {
     private static final AtomicInteger STREAM_IDS = new AtomicInteger(4000);
     private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
 
-    @TempDir
-    static Path aeronDir;
-    private static EmbeddedAeron aeron;
+    @RegisterExtension
+    static final EmbeddedAeron aeron = new EmbeddedAeron();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Egress egress;
-
-    @BeforeAll
-    static void launchDriver() {
-        aeron = new EmbeddedAeron(aeronDir);
-    }
-
-    @AfterAll
-    static void closeDriver() {
-        aeron.close();
-    }
 
     @AfterEach
     void closeAll() {

@@ -4,31 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Publication;
+import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.SystemEpochNanoClock;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The gate through embedded channels that report a real IPv4 remote address. */
 @Timeout(5)
 class ConnectionGateTest {
-    @TempDir
-    static Path aeronDir;
-    private static EmbeddedAeron aeron;
+    @RegisterExtension
+    static final EmbeddedAeron aeron = new EmbeddedAeron();
 
     private Publication publication;
     private IngressCounters counters;
@@ -51,16 +48,6 @@ class ConnectionGateTest {
         protected SocketAddress remoteAddress0() {
             return remote;
         }
-    }
-
-    @BeforeAll
-    static void launchDriver() {
-        aeron = new EmbeddedAeron(aeronDir);
-    }
-
-    @AfterAll
-    static void closeDriver() {
-        aeron.close();
     }
 
     @BeforeEach

@@ -1,26 +1,23 @@
 package io.mcastrelay.ingress;
 
+import static io.mcastrelay.ingress.FrameHandlerFixture.PLAIN;
 import static io.mcastrelay.ingress.Frames.concat;
 import static io.mcastrelay.ingress.Frames.data;
 import static io.mcastrelay.ingress.Frames.direct;
 import static io.mcastrelay.ingress.Frames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import io.mcastrelay.wire.Destination;
+import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.Framing;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The stream is a 64 KiB-term IPC publication whose subscriber does not poll until the test lets it, so the
@@ -28,37 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(10)
 class FrameHandlerBackPressureTest {
-    private static final Destination PLAIN = Destination.parse("239.1.1.1:5000");
     private static final int FRAMES = 200;
     private static final int PAYLOAD_BYTES = 1000;
 
-    @TempDir
-    static Path aeronDir;
-    private static EmbeddedAeron aeron;
+    @RegisterExtension
+    static final EmbeddedAeron aeron = new EmbeddedAeron();
+    @RegisterExtension
+    final FrameHandlerFixture feeds = new FrameHandlerFixture(aeron.aeron());
 
-    private TestFeed feed;
-
-    @BeforeAll
-    static void launchDriver() {
-        aeron = new EmbeddedAeron(aeronDir);
-    }
-
-    @AfterAll
-    static void closeDriver() {
-        aeron.close();
-    }
-
-    @AfterEach
-    void closeFeed() {
-        if (feed != null) {
-            feed.close();
-            feed.assertAllReleased();
-        }
-    }
-
-    private void open() {
-        feed = new TestFeed(aeron.aeron(), TestFeed.settings(Framing.RELAY_V1, 1328, "aeron:ipc?term-length=64k",
-            PLAIN), TimeUnit.MICROSECONDS.toNanos(1));
+    /** This test's feed, on a stream of 64 KiB terms. */
+    private TestFeed open() {
+        return feeds.open(Framing.RELAY_V1, 1328, "aeron:ipc?term-length=64k", PLAIN);
     }
 
     /** More frames than the publication's window holds, in one read, sequences 1..FRAMES. */
@@ -80,7 +57,7 @@ class FrameHandlerBackPressureTest {
 
     @Test
     void shouldStopReadingWhenBackPressuredAndResumeAfterPublishingEverythingInOrder() {
-        open();
+        final TestFeed feed = open();
         final EmbeddedChannel channel = feed.connect(1);
 
         feed.write(channel, moreFramesThanFit());
@@ -93,7 +70,7 @@ class FrameHandlerBackPressureTest {
         final List<IpcMessage> messages = feed.poll(FRAMES);
 
         assertAllInOrder(messages);
-        awaitAutoRead(channel);
+        awaitAutoRead(feed, channel);
         assertThat(feed.counters.frames().get()).isEqualTo(FRAMES);
         assertThat(feed.counters.backPressureEpisodes().get()).isEqualTo(1);
         assertThat(feed.counters.backPressureNs().get()).isPositive();
@@ -104,7 +81,7 @@ class FrameHandlerBackPressureTest {
 
     @Test
     void shouldKeepBytesReadWhilePausedAndPublishThemAfterTheEarlierOnes() {
-        open();
+        final TestFeed feed = open();
         final EmbeddedChannel channel = feed.connect(1);
         feed.write(channel, moreFramesThanFit());
         assertThat(channel.config().isAutoRead()).isFalse();
@@ -115,12 +92,12 @@ class FrameHandlerBackPressureTest {
         final List<IpcMessage> messages = feed.poll(FRAMES + 1);
         assertAllInOrder(messages.subList(0, FRAMES));
         assertThat(messages.get(FRAMES).sequence()).isEqualTo(FRAMES + 1);
-        awaitAutoRead(channel);
+        awaitAutoRead(feed, channel);
     }
 
     @Test
     void shouldStillPublishEverythingReadWhenTheConnectionClosesWhileBackPressured() {
-        open();
+        final TestFeed feed = open();
         final EmbeddedChannel channel = feed.connect(1);
         feed.write(channel, moreFramesThanFit());
         assertThat(channel.config().isAutoRead()).isFalse();
@@ -140,23 +117,21 @@ class FrameHandlerBackPressureTest {
 
     @Test
     void shouldNotCloseAPausedConnectionForIdleness() {
-        open();
+        final TestFeed feed = open();
         final EmbeddedChannel channel = feed.connect(1);
         feed.write(channel, moreFramesThanFit());
         assertThat(channel.config().isAutoRead()).isFalse();
 
         channel.advanceTimeBy(6, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
-        for (Object heartbeat = channel.readOutbound(); heartbeat != null; heartbeat = channel.readOutbound()) {
-            ((ByteBuf)heartbeat).release();
-        }
+        feed.releaseOutbound(channel);
 
         assertThat(channel.isOpen()).isTrue();
         assertThat(feed.counters.idleTimeouts().get()).isZero();
         assertAllInOrder(feed.poll(FRAMES));
     }
 
-    private void awaitAutoRead(final EmbeddedChannel channel) {
+    private static void awaitAutoRead(final TestFeed feed, final EmbeddedChannel channel) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (!channel.config().isAutoRead()) {
             assertThat(System.nanoTime() - deadline).as("auto-read turned back on").isNegative();

@@ -1,5 +1,7 @@
 package io.mcastrelay.ingress;
 
+import static io.mcastrelay.ingress.FrameHandlerFixture.PLAIN;
+import static io.mcastrelay.ingress.FrameHandlerFixture.REMAPPED;
 import static io.mcastrelay.ingress.Frames.concat;
 import static io.mcastrelay.ingress.Frames.data;
 import static io.mcastrelay.ingress.Frames.direct;
@@ -8,20 +10,15 @@ import static io.mcastrelay.ingress.Frames.lengthPrefixed;
 import static io.mcastrelay.ingress.Frames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import io.mcastrelay.wire.Destination;
+import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.Framing;
 import io.mcastrelay.wire.ProtocolError;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,42 +28,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(10)
 class FrameHandlerErrorTest {
-    private static final Destination PLAIN = Destination.parse("239.1.1.1:5000");
-    private static final Destination REMAPPED = Destination.parse("239.1.1.2:5001->239.9.9.9:6000");
-
-    @TempDir
-    static Path aeronDir;
-    private static EmbeddedAeron aeron;
-
-    private TestFeed feed;
-
-    @BeforeAll
-    static void launchDriver() {
-        aeron = new EmbeddedAeron(aeronDir);
-    }
-
-    @AfterAll
-    static void closeDriver() {
-        aeron.close();
-    }
-
-    @AfterEach
-    void closeFeed() {
-        if (feed != null) {
-            feed.close();
-            feed.assertAllReleased();
-        }
-    }
-
-    private TestFeed open(final Framing framing, final int maxPayloadBytes, final Destination... destinations) {
-        feed = new TestFeed(aeron.aeron(), TestFeed.settings(framing, maxPayloadBytes, "aeron:ipc", destinations),
-            TimeUnit.MICROSECONDS.toNanos(1));
-        return feed;
-    }
+    @RegisterExtension
+    static final EmbeddedAeron aeron = new EmbeddedAeron();
+    @RegisterExtension
+    final FrameHandlerFixture feeds = new FrameHandlerFixture(aeron.aeron());
 
     @Test
     void shouldDropAndCountDisallowedDestinationAndKeepTheConnection() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
 
         feed.write(channel, direct(concat(data("239.1.1.1", 5001, 1, payload(10, 1)),
@@ -78,12 +47,12 @@ class FrameHandlerErrorTest {
         assertThat(feed.counters.frames().get()).isEqualTo(3);
         assertThat(feed.counters.sequenceGaps().get()).isZero();
         assertThat(channel.isOpen()).isTrue();
-        assertThat(totalProtocolErrors()).isZero();
+        assertThat(totalProtocolErrors(feed)).isZero();
     }
 
     @Test
     void shouldDropAndCountPayloadOverTheFeedMaximumAndKeepTheConnection() {
-        open(Framing.RELAY_V1, 100, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 100, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
 
         feed.write(channel, direct(concat(data("239.1.1.1", 5000, 1, payload(101, 1)),
@@ -114,7 +83,7 @@ class FrameHandlerErrorTest {
     })
     void shouldCountEachProtocolErrorAndCloseTheConnectionAfterPublishingTheFramesBeforeIt(
         final ProtocolError error, final String badFrame) {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
         final EmbeddedChannel other = feed.connect(2);
 
@@ -125,7 +94,7 @@ class FrameHandlerErrorTest {
         assertThat(feed.poll(1).get(0).sequence()).isEqualTo(1);
         feed.assertNothingMorePublished();
         assertThat(feed.counters.protocolErrors(error).get()).isEqualTo(1);
-        assertThat(totalProtocolErrors()).isEqualTo(1);
+        assertThat(totalProtocolErrors(feed)).isEqualTo(1);
         assertThat(feed.feed.liveHandlers.get()).as("only the other connection is live").isEqualTo(1);
 
         feed.write(other, direct(data("239.1.1.1", 5000, 1, payload(10, 4))));
@@ -135,7 +104,7 @@ class FrameHandlerErrorTest {
 
     @Test
     void shouldCloseOnTheBadPrefixBeforeTheRestOfTheFrameArrives() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
 
         feed.write(channel, direct(hex("ffff0500")));
@@ -146,7 +115,7 @@ class FrameHandlerErrorTest {
 
     @Test
     void shouldCloseLengthPrefixedConnectionOnALengthOverTheFeedMaximum() {
-        open(Framing.LENGTH_PREFIXED, 1000, REMAPPED);
+        final TestFeed feed = feeds.open(Framing.LENGTH_PREFIXED, 1000, REMAPPED);
         final EmbeddedChannel channel = feed.connect(1);
 
         feed.write(channel, direct(concat(lengthPrefixed(payload(10, 1)), hex("03e9"))));
@@ -156,7 +125,7 @@ class FrameHandlerErrorTest {
         assertThat(feed.counters.protocolErrors(ProtocolError.PAYLOAD_TOO_LARGE).get()).isEqualTo(1);
     }
 
-    private long totalProtocolErrors() {
+    private static long totalProtocolErrors(final TestFeed feed) {
         long total = 0;
         for (int i = 0; i < ProtocolError.count(); i++) {
             total += feed.counters.protocolErrors(ProtocolError.get(i)).get();

@@ -1,15 +1,15 @@
 package io.mcastrelay.ingress;
 
+import static io.mcastrelay.ingress.FrameHandlerFixture.PLAIN;
 import static io.mcastrelay.ingress.Frames.data;
 import static io.mcastrelay.ingress.Frames.direct;
 import static io.mcastrelay.ingress.Frames.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import io.mcastrelay.wire.Destination;
+import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.FrameDescriptor;
 import io.mcastrelay.wire.Framing;
 import io.mcastrelay.wire.HeartbeatFrameFlyweight;
@@ -17,12 +17,9 @@ import io.mcastrelay.wire.RelayV1Decoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Silence on a connection, on the embedded channel's clock: after a second of write silence the relay sends a
@@ -30,41 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(10)
 class FrameHandlerIdleTest {
-    private static final Destination PLAIN = Destination.parse("239.1.1.1:5000");
-
-    @TempDir
-    static Path aeronDir;
-    private static EmbeddedAeron aeron;
-
-    private TestFeed feed;
-
-    @BeforeAll
-    static void launchDriver() {
-        aeron = new EmbeddedAeron(aeronDir);
-    }
-
-    @AfterAll
-    static void closeDriver() {
-        aeron.close();
-    }
-
-    @AfterEach
-    void closeFeed() {
-        if (feed != null) {
-            feed.close();
-            feed.assertAllReleased();
-        }
-    }
-
-    private TestFeed open(final Framing framing, final int maxPayloadBytes, final Destination... destinations) {
-        feed = new TestFeed(aeron.aeron(), TestFeed.settings(framing, maxPayloadBytes, "aeron:ipc", destinations),
-            TimeUnit.MICROSECONDS.toNanos(1));
-        return feed;
-    }
+    @RegisterExtension
+    static final EmbeddedAeron aeron = new EmbeddedAeron();
+    @RegisterExtension
+    final FrameHandlerFixture feeds = new FrameHandlerFixture(aeron.aeron());
 
     @Test
     void shouldSendHeartbeatWithTheLastSequenceAfterOneSecondOfWriteSilence() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connectWithFrozenClock(1);
         feed.write(channel, direct(data("239.1.1.1", 5000, 41, new byte[1])));
 
@@ -95,7 +65,7 @@ class FrameHandlerIdleTest {
 
     @Test
     void shouldNotSendHeartbeatsOnALengthPrefixedFeed() {
-        open(Framing.LENGTH_PREFIXED, 1000, PLAIN);
+        final TestFeed feed = feeds.open(Framing.LENGTH_PREFIXED, 1000, PLAIN);
         final EmbeddedChannel channel = feed.connectWithFrozenClock(1);
 
         channel.advanceTimeBy(3, TimeUnit.SECONDS);
@@ -107,26 +77,20 @@ class FrameHandlerIdleTest {
 
     @Test
     void shouldCloseAndCountAConnectionSilentForTheIdleTimeout() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connectWithFrozenClock(1);
         feed.write(channel, direct(heartbeat(0)));
 
         channel.advanceTimeBy(4999, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
-        releaseOutbound(channel);
+        feed.releaseOutbound(channel);
         assertThat(channel.isOpen()).isTrue();
 
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
-        releaseOutbound(channel);
+        feed.releaseOutbound(channel);
         assertThat(channel.isOpen()).isFalse();
         assertThat(feed.counters.idleTimeouts().get()).isEqualTo(1);
         assertThat(feed.feed.liveHandlers.get()).isZero();
-    }
-
-    private static void releaseOutbound(final EmbeddedChannel channel) {
-        for (Object heartbeat = channel.readOutbound(); heartbeat != null; heartbeat = channel.readOutbound()) {
-            ((ByteBuf)heartbeat).release();
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.mcastrelay.ingress;
 
+import static io.mcastrelay.ingress.FrameHandlerFixture.PLAIN;
+import static io.mcastrelay.ingress.FrameHandlerFixture.REMAPPED;
 import static io.mcastrelay.ingress.Frames.concat;
 import static io.mcastrelay.ingress.Frames.data;
 import static io.mcastrelay.ingress.Frames.direct;
@@ -10,23 +12,18 @@ import static io.mcastrelay.ingress.Frames.lengthPrefixed;
 import static io.mcastrelay.ingress.Frames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import io.mcastrelay.wire.Destination;
+import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.Framing;
 import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Frames that a connection accepts: each published once, whole and in order, however the bytes are cut into reads,
@@ -34,42 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(10)
 class FrameHandlerTest {
-    private static final Destination PLAIN = Destination.parse("239.1.1.1:5000");
-    private static final Destination REMAPPED = Destination.parse("239.1.1.2:5001->239.9.9.9:6000");
-
-    @TempDir
-    static Path aeronDir;
-    private static EmbeddedAeron aeron;
-
-    private TestFeed feed;
-
-    @BeforeAll
-    static void launchDriver() {
-        aeron = new EmbeddedAeron(aeronDir);
-    }
-
-    @AfterAll
-    static void closeDriver() {
-        aeron.close();
-    }
-
-    @AfterEach
-    void closeFeed() {
-        if (feed != null) {
-            feed.close();
-            feed.assertAllReleased();
-        }
-    }
-
-    private TestFeed open(final Framing framing, final int maxPayloadBytes, final Destination... destinations) {
-        feed = new TestFeed(aeron.aeron(), TestFeed.settings(framing, maxPayloadBytes, "aeron:ipc", destinations),
-            TimeUnit.MICROSECONDS.toNanos(1));
-        return feed;
-    }
+    @RegisterExtension
+    static final EmbeddedAeron aeron = new EmbeddedAeron();
+    @RegisterExtension
+    final FrameHandlerFixture feeds = new FrameHandlerFixture(aeron.aeron());
 
     @Test
     void shouldPublishDataFrameWithRemappedDestinationSequenceTimesConnectionAndIdenticalPayload() {
-        open(Framing.RELAY_V1, 1328, PLAIN, REMAPPED);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN, REMAPPED);
         final EmbeddedChannel channel = feed.connect(42);
         final byte[] payload = payload(1000, 1);
         final long before = System.currentTimeMillis() * 1_000_000L;
@@ -95,7 +64,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldPublishTheSpecExampleWithSourceAndDestinationUnchangedWhenNotRemapped() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
 
         feed.write(channel, direct(hex("001e0100 ef010101 13880000 0000000000000007 0000000000000000 6869")));
@@ -110,7 +79,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldPublishEmptyAndMaximumPayloads() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
         final byte[] largest = payload(1328, 2);
 
@@ -125,7 +94,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldReassembleFramesSplitAcrossTwoReadsAtEveryByteBoundary() {
-        open(Framing.RELAY_V1, 1328, PLAIN, REMAPPED);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN, REMAPPED);
         final byte[] first = payload(37, 3);
         final byte[] second = payload(5, 4);
         final byte[] stream = concat(data("239.1.1.1", 5000, 1, first), heartbeat(1),
@@ -149,7 +118,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldReassembleFramesArrivingOneByteAtATime() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
         final byte[] payload = payload(300, 5);
         final byte[] stream = concat(data("239.1.1.1", 5000, 1, payload), data("239.1.1.1", 5000, 2, payload));
@@ -165,7 +134,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldPublishSeveralFramesOfOneReadInOrder() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
         final byte[][] frames = new byte[10][];
         for (int i = 0; i < frames.length; i++) {
@@ -184,7 +153,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldReadFramesFromACompositeBufferThatHasNoSingleMemoryRegion() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
         final byte[] stream = concat(data("239.1.1.1", 5000, 1, payload(100, 6)),
             data("239.1.1.1", 5000, 2, payload(200, 7)));
@@ -202,7 +171,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldCountHeartbeatsWithoutPublishingThem() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
 
         feed.write(channel, direct(concat(heartbeat(0), heartbeat(0))), direct(heartbeat(0)));
@@ -215,7 +184,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldRelayEveryFrameButCountSequenceGapsAndRepeats() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
         final long[] sequences = {1, 2, 5, 5, 3, 4, 0, 5, 7};
         final byte[][] frames = new byte[sequences.length][];
@@ -233,7 +202,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldKeepSequencesPerConnection() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel first = feed.connect(1);
         final EmbeddedChannel second = feed.connect(2);
 
@@ -249,7 +218,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldPublishLengthPrefixedFramesToTheFeedsSingleDestination() {
-        open(Framing.LENGTH_PREFIXED, 1000, REMAPPED);
+        final TestFeed feed = feeds.open(Framing.LENGTH_PREFIXED, 1000, REMAPPED);
         final EmbeddedChannel channel = feed.connect(3);
         final byte[] stream = concat(lengthPrefixed(payload(1000, 1)), lengthPrefixed(new byte[0]),
             lengthPrefixed(payload(7, 2)));
@@ -271,7 +240,7 @@ class FrameHandlerTest {
 
     @Test
     void shouldPublishTheWholeFramesReadBeforeThePeerClosedAndDropTheIncompleteTail() {
-        open(Framing.RELAY_V1, 1328, PLAIN);
+        final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, PLAIN);
         final EmbeddedChannel channel = feed.connect(1);
         final byte[] stream = concat(data("239.1.1.1", 5000, 1, payload(10, 1)), data("239.1.1.1", 5000, 2,
             payload(10, 2)));

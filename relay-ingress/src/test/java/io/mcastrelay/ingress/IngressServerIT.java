@@ -13,60 +13,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Subscription;
+import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.FrameDescriptor;
 import io.mcastrelay.wire.HeartbeatFrameFlyweight;
 import io.mcastrelay.wire.ProtocolError;
 import io.mcastrelay.wire.RelayV1Decoder;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Connections to ingress over real loopback TCP, published into a real embedded media driver. */
 @Timeout(15)
 class IngressServerIT {
-    @TempDir
-    static Path aeronDir;
-    private static EmbeddedAeron aeron;
-
-    private TestIngress ingress;
-    private IngressServer server;
-
-    @BeforeAll
-    static void launchDriver() {
-        aeron = new EmbeddedAeron(aeronDir);
-    }
-
-    @AfterAll
-    static void closeDriver() {
-        aeron.close();
-    }
-
-    @BeforeEach
-    void openIngress() {
-        ingress = new TestIngress(aeron.aeron());
-    }
-
-    @AfterEach
-    void closeIngress() {
-        ingress.close();
-    }
+    @RegisterExtension
+    static final EmbeddedAeron aeron = new EmbeddedAeron();
+    @RegisterExtension
+    final TestIngress ingress = new TestIngress(aeron.aeron());
 
     @Test
     void shouldRelayFramesFromAnAllowedSourceOnAWildcardListener() throws IOException {
         final FeedSettings settings = feed("wild", "0.0.0.0", 0, "127.0.0.0/8", 4, TimeUnit.SECONDS.toNanos(10),
             "aeron:ipc");
         final Subscription subscription = ingress.subscribe(settings);
-        server = ingress.start(settings);
+        final IngressServer server = ingress.start(settings);
         assertThat(server.isListening("wild")).isTrue();
         final Socket socket = ingress.connect("wild");
 
@@ -90,7 +64,7 @@ class IngressServerIT {
     void shouldRefuseAndCountASourceOutsideTheAllowedCidrs() throws IOException {
         final FeedSettings settings = feed("closed", "127.0.0.1", 0, "10.0.0.0/8", 4, TimeUnit.SECONDS.toNanos(10),
             "aeron:ipc");
-        server = ingress.start(settings);
+        final IngressServer server = ingress.start(settings);
         final Socket socket = ingress.connect("closed");
 
         assertClosedByRelay(socket);
@@ -106,7 +80,7 @@ class IngressServerIT {
         final FeedSettings settings = feed("one", "127.0.0.1", 0, "127.0.0.0/8", 1, TimeUnit.SECONDS.toNanos(10),
             "aeron:ipc");
         final Subscription subscription = ingress.subscribe(settings);
-        server = ingress.start(settings);
+        final IngressServer server = ingress.start(settings);
         final IngressCounters counters = server.counters("one");
         final Socket first = ingress.connect("one");
         await("first accepted", () -> counters.connectionsCurrent().get() == 1);
@@ -129,19 +103,11 @@ class IngressServerIT {
 
     @Test
     void shouldCloseOnlyTheOffendingConnectionOnProtocolError() throws IOException {
-        final FeedSettings a = feed("a");
-        final FeedSettings b = feed("b");
-        final Subscription subscriptionA = ingress.subscribe(a);
-        final Subscription subscriptionB = ingress.subscribe(b);
-        server = ingress.start(a, b);
-        final Socket offender = ingress.connect("a");
-        final Socket neighbour = ingress.connect("a");
-        final Socket other = ingress.connect("b");
-        send(offender, data("239.1.1.1", 5000, 1, payload(10, 1)));
-        send(neighbour, data("239.1.1.1", 5000, 1, payload(10, 2)));
-        send(other, data("239.1.1.1", 5000, 1, payload(10, 3)));
-        assertThat(poll(subscriptionA, 2)).hasSize(2);
-        assertThat(poll(subscriptionB, 1)).hasSize(1);
+        final TestIngress.TwoFeeds feeds = ingress.startTwoFeeds();
+        final IngressServer server = feeds.server();
+        final Socket offender = feeds.firstToA();
+        final Socket neighbour = feeds.secondToA();
+        final Socket other = feeds.toB();
 
         send(offender, hex("001c0101 ef010101 13880000 0000000000000002 0000000000000000"));
 
@@ -151,8 +117,8 @@ class IngressServerIT {
         await("offender gone", () -> counters.connectionsCurrent().get() == 1);
         send(neighbour, data("239.1.1.1", 5000, 2, payload(10, 4)));
         send(other, data("239.1.1.1", 5000, 2, payload(10, 5)));
-        assertThat(poll(subscriptionA, 1).get(0).payload()).isEqualTo(payload(10, 4));
-        assertThat(poll(subscriptionB, 1).get(0).payload()).isEqualTo(payload(10, 5));
+        assertThat(poll(feeds.subscriptionA(), 1).get(0).payload()).isEqualTo(payload(10, 4));
+        assertThat(poll(feeds.subscriptionB(), 1).get(0).payload()).isEqualTo(payload(10, 5));
         assertThat(server.counters("b").protocolErrors(ProtocolError.NON_ZERO_FLAGS).get()).isZero();
         assertThat(server.counters("b").connectionsCurrent().get()).isEqualTo(1);
     }
@@ -162,7 +128,7 @@ class IngressServerIT {
     void shouldCloseAndCountAConnectionSilentForTheIdleTimeout() throws IOException {
         final FeedSettings settings = feed("idle", "127.0.0.1", 0, "127.0.0.0/8", 4,
             TimeUnit.MILLISECONDS.toNanos(300), "aeron:ipc");
-        server = ingress.start(settings);
+        final IngressServer server = ingress.start(settings);
         final Socket socket = ingress.connect("idle");
         final long connectedNs = System.nanoTime();
 
@@ -179,7 +145,7 @@ class IngressServerIT {
     void shouldSendTheSenderAHeartbeatAfterOneSecondOfWriteSilence() throws IOException {
         final FeedSettings settings = feed("beat");
         final Subscription subscription = ingress.subscribe(settings);
-        server = ingress.start(settings);
+        final IngressServer server = ingress.start(settings);
         final Socket socket = ingress.connect("beat");
         send(socket, data("239.1.1.1", 5000, 17, payload(10, 1)));
         poll(subscription, 1);
@@ -201,7 +167,7 @@ class IngressServerIT {
         final FeedSettings big =
             feed("big", "127.0.0.1", 0, "127.0.0.0/8", 4, TimeUnit.SECONDS.toNanos(10), "aeron:ipc?mtu=8576", 8472);
         final Subscription subscription = ingress.subscribe(big);
-        server = ingress.start(big);
+        final IngressServer server = ingress.start(big);
         final Socket socket = ingress.connect("big");
 
         send(socket, concat(data("239.1.1.1", 5000, 1, payload(8472, 1)), data("239.1.1.1", 5000, 2,

@@ -16,48 +16,22 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Subscription;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.mcastrelay.testing.EmbeddedAeron;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Starting, stopping and draining ingress, over real loopback TCP and a real embedded media driver. */
 @Timeout(15)
 class IngressServerLifecycleIT {
-    @TempDir
-    static Path aeronDir;
-    private static EmbeddedAeron aeron;
-
-    private TestIngress ingress;
-    private IngressServer server;
-
-    @BeforeAll
-    static void launchDriver() {
-        aeron = new EmbeddedAeron(aeronDir);
-    }
-
-    @AfterAll
-    static void closeDriver() {
-        aeron.close();
-    }
-
-    @BeforeEach
-    void openIngress() {
-        ingress = new TestIngress(aeron.aeron());
-    }
-
-    @AfterEach
-    void closeIngress() {
-        ingress.close();
-    }
+    @RegisterExtension
+    static final EmbeddedAeron aeron = new EmbeddedAeron();
+    @RegisterExtension
+    final TestIngress ingress = new TestIngress(aeron.aeron());
 
     @Test
     void shouldFailToStartNamingTheFeedWhosePortIsTakenAndReleaseTheOthers() throws IOException {
@@ -67,7 +41,7 @@ class IngressServerLifecycleIT {
         final FeedSettings first = feed("first");
         final FeedSettings clash = feed("clash", "127.0.0.1", taken.getLocalPort(), "127.0.0.0/8", 4,
             TimeUnit.SECONDS.toNanos(10), "aeron:ipc");
-        server = ingress.server(first, clash);
+        final IngressServer server = ingress.server(first, clash);
 
         assertThatThrownBy(server::start)
             .isInstanceOf(IllegalStateException.class)
@@ -82,7 +56,7 @@ class IngressServerLifecycleIT {
     void shouldFailToStartWhenTheChannelCannotCarryTheMaximumPayloadInOneClaim() {
         final FeedSettings big =
             feed("big", "127.0.0.1", 0, "127.0.0.0/8", 4, TimeUnit.SECONDS.toNanos(10), "aeron:ipc", 8472);
-        server = ingress.server(big);
+        final IngressServer server = ingress.server(big);
 
         assertThatThrownBy(server::start)
             .isInstanceOf(IllegalStateException.class)
@@ -97,7 +71,7 @@ class IngressServerLifecycleIT {
     void shouldRefuseNewConnectionsAfterStopAcceptingWhileExistingOnesGoOn() throws IOException {
         final FeedSettings settings = feed("stop");
         final Subscription subscription = ingress.subscribe(settings);
-        server = ingress.start(settings);
+        final IngressServer server = ingress.start(settings);
         final int port = server.boundPort("stop");
         final Socket existing = ingress.connect("stop");
         await("accepted", () -> server.counters("stop").connectionsCurrent().get() == 1);
@@ -117,28 +91,17 @@ class IngressServerLifecycleIT {
 
     @Test
     void shouldDisconnectEveryConnectionAndReportDrained() throws IOException {
-        final FeedSettings a = feed("a");
-        final FeedSettings b = feed("b");
-        final Subscription subscriptionA = ingress.subscribe(a);
-        final Subscription subscriptionB = ingress.subscribe(b);
-        server = ingress.start(a, b);
-        final Socket first = ingress.connect("a");
-        final Socket second = ingress.connect("a");
-        final Socket third = ingress.connect("b");
-        send(first, data("239.1.1.1", 5000, 1, payload(10, 1)));
-        send(second, data("239.1.1.1", 5000, 1, payload(10, 2)));
-        send(third, data("239.1.1.1", 5000, 1, payload(10, 3)));
-        assertThat(poll(subscriptionA, 2)).hasSize(2);
-        assertThat(poll(subscriptionB, 1)).hasSize(1);
+        final TestIngress.TwoFeeds feeds = ingress.startTwoFeeds();
+        final IngressServer server = feeds.server();
         assertThat(server.awaitDrained(TimeUnit.MILLISECONDS.toNanos(50))).as("connections still live").isFalse();
 
         server.stopAccepting();
         server.disconnectAll();
 
         assertThat(server.awaitDrained(TimeUnit.SECONDS.toNanos(2))).isTrue();
-        assertClosedByRelay(first);
-        assertClosedByRelay(second);
-        assertClosedByRelay(third);
+        assertClosedByRelay(feeds.firstToA());
+        assertClosedByRelay(feeds.secondToA());
+        assertClosedByRelay(feeds.toB());
         assertThat(server.counters("a").connectionsCurrent().get()).isZero();
         assertThat(server.counters("b").connectionsCurrent().get()).isZero();
     }
@@ -149,7 +112,7 @@ class IngressServerLifecycleIT {
         final FeedSettings settings = feed("slow", "127.0.0.1", 0, "127.0.0.0/8", 4, TimeUnit.SECONDS.toNanos(10),
             "aeron:ipc?term-length=64k");
         final Subscription subscription = ingress.subscribe(settings);
-        server = ingress.start(settings);
+        final IngressServer server = ingress.start(settings);
         final Socket socket = ingress.connect("slow");
         final int frames = 300;
         final byte[][] stream = new byte[frames][];

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
 import io.netty.buffer.ByteBuf;
@@ -119,6 +120,13 @@ final class TestFeed implements AutoCloseable {
         for (final EmbeddedChannel channel : channels) {
             channel.runPendingTasks();
             channel.runScheduledPendingTasks();
+        }
+    }
+
+    /** Releases what the relay wrote to the connection so far (its heartbeats). */
+    void releaseOutbound(final EmbeddedChannel channel) {
+        for (Object heartbeat = channel.readOutbound(); heartbeat != null; heartbeat = channel.readOutbound()) {
+            ((ByteBuf)heartbeat).release();
         }
     }
 

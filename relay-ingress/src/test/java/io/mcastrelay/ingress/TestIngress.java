@@ -1,5 +1,7 @@
 package io.mcastrelay.ingress;
 
+import static io.mcastrelay.ingress.Frames.data;
+import static io.mcastrelay.ingress.Frames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -20,12 +22,21 @@ import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.SystemEpochNanoClock;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * An {@link IngressServer} on loopback, the subscriptions that read its streams and the sender sockets that connect
- * to it; closes them all. Plus the waits the tests share.
+ * What the {@code IngressServer*IT} classes share: an {@link IngressServer} on loopback, the subscriptions that read
+ * its streams and the sender sockets that connect to it, all closed after the test; plus the waits the tests share.
+ * Registered per test, next to the class's media driver:
+ * <pre>
+ * &#64;RegisterExtension
+ * static final EmbeddedAeron aeron = new EmbeddedAeron();
+ * &#64;RegisterExtension
+ * final TestIngress ingress = new TestIngress(aeron.aeron());
+ * </pre>
  */
-final class TestIngress implements AutoCloseable {
+final class TestIngress implements AfterEachCallback {
     static final Destination DESTINATION = Destination.parse("239.1.1.1:5000");
     private static final AtomicInteger STREAM_IDS = new AtomicInteger(2000);
 
@@ -82,6 +93,32 @@ final class TestIngress implements AutoCloseable {
         return socket;
     }
 
+    /**
+     * Starts feeds {@code a} and {@code b} with two connections to {@code a} and one to {@code b}, each of which has
+     * had one frame relayed.
+     */
+    TwoFeeds startTwoFeeds() throws IOException {
+        final FeedSettings a = feed("a");
+        final FeedSettings b = feed("b");
+        final Subscription subscriptionA = subscribe(a);
+        final Subscription subscriptionB = subscribe(b);
+        start(a, b);
+        final Socket firstToA = connect("a");
+        final Socket secondToA = connect("a");
+        final Socket toB = connect("b");
+        send(firstToA, data("239.1.1.1", 5000, 1, payload(10, 1)));
+        send(secondToA, data("239.1.1.1", 5000, 1, payload(10, 2)));
+        send(toB, data("239.1.1.1", 5000, 1, payload(10, 3)));
+        assertThat(poll(subscriptionA, 2)).hasSize(2);
+        assertThat(poll(subscriptionB, 1)).hasSize(1);
+        return new TwoFeeds(server, subscriptionA, subscriptionB, firstToA, secondToA, toB);
+    }
+
+    /** What {@link #startTwoFeeds()} started: the server, the subscriptions to each feed's stream, the connections. */
+    record TwoFeeds(IngressServer server, Subscription subscriptionA, Subscription subscriptionB, Socket firstToA,
+        Socket secondToA, Socket toB) {
+    }
+
     <T extends AutoCloseable> T track(final T resource) {
         resources.add(resource);
         return resource;
@@ -128,7 +165,7 @@ final class TestIngress implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterEach(final ExtensionContext context) {
         CloseHelper.closeAll(resources);
         CloseHelper.close(server);
     }

@@ -31,15 +31,17 @@ import org.agrona.concurrent.IdleStrategy;
  * not reached, 2 bad command line, 3 no media driver.
  */
 public final class IpcTap {
-    static final int EXIT_OK = 0;
+    static final int EXIT_OK = ToolMain.EXIT_OK;
     static final int EXIT_COUNT_NOT_REACHED = 1;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_FAILURE = 3;
+    static final int EXIT_USAGE = ToolMain.EXIT_USAGE;
+    static final int EXIT_FAILURE = ToolMain.EXIT_FAILURE;
 
     private static final int FRAGMENT_LIMIT = 64;
     private static final int PRINTED_PAYLOAD_BYTES = 32;
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final ToolMain<IpcTapSettings> MAIN =
+        new ToolMain<>("IpcTap", IpcTapSettings::options, IpcTapSettings::from, IpcTap::tap);
 
     private IpcTap() {
     }
@@ -50,31 +52,11 @@ public final class IpcTap {
      * @param args the command line.
      */
     public static void main(final String[] args) {
-        final ShutdownSignal signal = ShutdownSignal.onShutdown("ipc-tap");
-        final int exitCode;
-        try {
-            exitCode = run(args, System.out, System.err, signal);
-        } finally {
-            signal.finished();
-        }
-        System.exit(exitCode);
+        MAIN.main(args);
     }
 
     static int run(final String[] argv, final PrintStream out, final PrintStream err, final BooleanSupplier running) {
-        final Args args = IpcTapSettings.options();
-        final IpcTapSettings settings;
-        try {
-            args.parse(argv);
-            if (args.helpRequested()) {
-                out.println(args.usage());
-                return EXIT_OK;
-            }
-            settings = IpcTapSettings.from(args);
-        } catch (final IllegalArgumentException ex) {
-            err.println("IpcTap: " + ex.getMessage());
-            return EXIT_USAGE;
-        }
-        return tap(settings, out, err, running);
+        return MAIN.run(argv, out, err, running);
     }
 
     /**

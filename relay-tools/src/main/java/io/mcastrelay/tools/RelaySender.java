@@ -24,9 +24,15 @@ import java.util.function.BooleanSupplier;
  * 3 connection or file failure.
  */
 public final class RelaySender {
-    static final int EXIT_OK = 0;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_FAILURE = 3;
+    static final int EXIT_OK = ToolMain.EXIT_OK;
+    static final int EXIT_USAGE = ToolMain.EXIT_USAGE;
+    static final int EXIT_FAILURE = ToolMain.EXIT_FAILURE;
+
+    private static final ToolMain<SenderSettings> MAIN = new ToolMain<>("RelaySender", SenderSettings::options,
+        SenderSettings::from, (settings, out, err, running) -> {
+            send(settings, out, running);
+            return EXIT_OK;
+        });
 
     private RelaySender() {
     }
@@ -37,14 +43,7 @@ public final class RelaySender {
      * @param args the command line.
      */
     public static void main(final String[] args) {
-        final ShutdownSignal signal = ShutdownSignal.onShutdown("relay-sender");
-        final int exitCode;
-        try {
-            exitCode = run(args, System.out, System.err, signal);
-        } finally {
-            signal.finished();
-        }
-        System.exit(exitCode);
+        MAIN.main(args);
     }
 
     /**
@@ -57,26 +56,7 @@ public final class RelaySender {
      * @return the exit code.
      */
     static int run(final String[] argv, final PrintStream out, final PrintStream err, final BooleanSupplier running) {
-        final Args args = SenderSettings.options();
-        final SenderSettings settings;
-        try {
-            args.parse(argv);
-            if (args.helpRequested()) {
-                out.println(args.usage());
-                return EXIT_OK;
-            }
-            settings = SenderSettings.from(args);
-        } catch (final IllegalArgumentException ex) {
-            err.println("RelaySender: " + ex.getMessage());
-            return EXIT_USAGE;
-        }
-        try {
-            send(settings, out, running);
-            return EXIT_OK;
-        } catch (final IOException ex) {
-            err.println("RelaySender: " + ex.getMessage());
-            return EXIT_FAILURE;
-        }
+        return MAIN.run(argv, out, err, running);
     }
 
     /**

@@ -39,13 +39,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * failure.
  */
 public final class RelaySubscriber implements AutoCloseable {
-    static final int EXIT_OK = 0;
+    static final int EXIT_OK = ToolMain.EXIT_OK;
     static final int EXIT_EXPECT_NOT_MET = 1;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_FAILURE = 3;
+    static final int EXIT_USAGE = ToolMain.EXIT_USAGE;
+    static final int EXIT_FAILURE = ToolMain.EXIT_FAILURE;
 
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+    private static final ToolMain<SubscriberSettings> MAIN = new ToolMain<>("RelaySubscriber",
+        SubscriberSettings::options, SubscriberSettings::from, RelaySubscriber::joinAndReceive);
 
     private final SubscriberSettings settings;
     private final PrintStream out;
@@ -215,14 +217,7 @@ public final class RelaySubscriber implements AutoCloseable {
      * @param args the command line.
      */
     public static void main(final String[] args) {
-        final ShutdownSignal signal = ShutdownSignal.onShutdown("relay-subscriber");
-        final int exitCode;
-        try {
-            exitCode = run(args, System.out, System.err, signal);
-        } finally {
-            signal.finished();
-        }
-        System.exit(exitCode);
+        MAIN.main(args);
     }
 
     /**
@@ -235,27 +230,13 @@ public final class RelaySubscriber implements AutoCloseable {
      * @return the exit code.
      */
     static int run(final String[] argv, final PrintStream out, final PrintStream err, final BooleanSupplier running) {
-        final Args args = SubscriberSettings.options();
-        final SubscriberSettings settings;
-        try {
-            args.parse(argv);
-            if (args.helpRequested()) {
-                out.println(args.usage());
-                return EXIT_OK;
-            }
-            settings = SubscriberSettings.from(args);
-        } catch (final IllegalArgumentException ex) {
-            err.println("RelaySubscriber: " + ex.getMessage());
-            return EXIT_USAGE;
-        }
+        return MAIN.run(argv, out, err, running);
+    }
+
+    private static int joinAndReceive(final SubscriberSettings settings, final PrintStream out, final PrintStream err,
+        final BooleanSupplier running) throws IOException {
         try (RelaySubscriber subscriber = new RelaySubscriber(settings, out)) {
             return subscriber.run(running);
-        } catch (final IllegalArgumentException ex) {
-            err.println("RelaySubscriber: " + ex.getMessage());
-            return EXIT_USAGE;
-        } catch (final IOException | IllegalStateException ex) {
-            err.println("RelaySubscriber: " + ex.getMessage());
-            return EXIT_FAILURE;
         }
     }
 }
