@@ -23,6 +23,10 @@ final class RelayProcess implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     RelayProcess(final String... properties) throws IOException {
+        this(List.of(), properties);
+    }
+
+    RelayProcess(final List<String> jvmOptions, final String... properties) throws IOException {
         final Path jar = Path.of("target", "relay.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("target/relay.jar is missing: run the package phase first");
@@ -32,7 +36,9 @@ final class RelayProcess implements AutoCloseable {
         healthPort = TestRelay.freePort();
         managementPort = TestRelay.freePort();
         final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString(),
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(),
             "--server.port=" + healthPort,
             "--management.server.port=" + managementPort,
             "--relay.aeron.directory=" + aeronDirectory,
