@@ -15,6 +15,7 @@ import io.mcastrelay.egress.Egress;
 import io.mcastrelay.ingress.FeedSettings;
 import io.mcastrelay.ingress.IngressServer;
 import io.mcastrelay.health.CounterGuard;
+import io.mcastrelay.health.LatencyMeterBinder;
 import io.mcastrelay.health.RelayMeterBinder;
 import io.mcastrelay.health.RelayView;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -68,7 +69,7 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
                 .aeronDirectoryName(settings.aeronDirectory())
                 .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()))
                 .errorHandler(this::onAeronError));
-            egress = new Egress(settings.egress(), aeron);
+            egress = new Egress(settings.egress(), aeron, clock);
             egress.start();
             ingress = new IngressServer(
                 settings.feeds(), aeron, clock, settings.backPressureRetryNs(), settings.receiveBufferBytes());
@@ -81,6 +82,10 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
         if (registry != null) {
             new RelayMeterBinder(this::counters, counter -> aeron.countersReader().getCounterLabel(counter.id()), guard,
                 clock::nanoTime).bindTo(registry);
+            for (final FeedSettings feed : settings.feeds()) {
+                new LatencyMeterBinder(feed.name(), egress.counters(feed.name()).latency(), System::nanoTime)
+                    .bindTo(registry);
+            }
             FunctionCounter.builder("relay.aeron.client.errors", aeronClientErrors, AtomicLong::get)
                 .description("Errors the Aeron client reported, including exceptions thrown while polling")
                 .register(registry);

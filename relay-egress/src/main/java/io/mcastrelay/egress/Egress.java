@@ -19,7 +19,9 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.slf4j.Logger;
@@ -37,6 +39,7 @@ public final class Egress implements AutoCloseable {
 
     private final EgressSettings settings;
     private final Aeron aeron;
+    private final EpochNanoClock clock;
     private final Map<String, EgressCounters> counters = new LinkedHashMap<>();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final List<MulticastSender> senders = new ArrayList<>();
@@ -52,8 +55,20 @@ public final class Egress implements AutoCloseable {
      * @param aeron    a connected Aeron client.
      */
     public Egress(final EgressSettings settings, final Aeron aeron) {
+        this(settings, aeron, new OffsetEpochNanoClock());
+    }
+
+    /**
+     * Prepares egress with the wall clock that ingress stamps with, so that latencies compare like with like.
+     *
+     * @param settings what to send from and where.
+     * @param aeron    a connected Aeron client.
+     * @param clock    the wall clock, ns since the epoch.
+     */
+    public Egress(final EgressSettings settings, final Aeron aeron, final EpochNanoClock clock) {
         this.settings = settings;
         this.aeron = aeron;
+        this.clock = clock;
     }
 
     /**
@@ -78,7 +93,7 @@ public final class Egress implements AutoCloseable {
                 senders.add(sender);
                 polled[i] = aeron.addSubscription(feed.channel(), feed.streamId());
                 subscriptions.put(feed.name(), polled[i]);
-                adapters[i] = new MulticastAdapter(sender, feedCounters);
+                adapters[i] = new MulticastAdapter(sender, feedCounters, clock);
                 LOG.info("feed={} egress from {} ({}) source {} ttl={} loopback={} to {}", feed.name(),
                     egressInterface.networkInterface().getName(), egressInterface.address().getHostAddress(),
                     sender.localAddress(), settings.ttl(), settings.loopback(), feed.destinations());

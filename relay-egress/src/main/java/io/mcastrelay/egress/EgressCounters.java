@@ -26,6 +26,7 @@ public final class EgressCounters implements AutoCloseable {
     private final List<PerDestination> destinationList = new ArrayList<>();
     private final AtomicCounter[] sendErrors = new AtomicCounter[SendError.values().length];
     private final AtomicCounter sendBufferFull;
+    private final EgressLatency latency = new EgressLatency();
 
     /**
      * Allocates the counters of one feed.
@@ -93,6 +94,11 @@ public final class EgressCounters implements AutoCloseable {
     /** @return times a send found the socket buffer full and was retried later (not an error: nothing is lost). */
     public AtomicCounter sendBufferFull() {
         return sendBufferFull;
+    }
+
+    /** @return the feed's ingress-to-egress and sender-to-egress latency recorders. */
+    public EgressLatency latency() {
+        return latency;
     }
 
     /** @return every counter of this feed, for meters and tools that list them. */

@@ -6,6 +6,7 @@ import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.IpcMessageFlyweight;
 import io.mcastrelay.wire.Ipv4;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
 
 /**
  * Decodes each message of a feed's IPC stream and hands its payload to the feed's {@link MulticastSender}. When the
@@ -17,12 +18,14 @@ import org.agrona.DirectBuffer;
 final class MulticastAdapter implements ControlledFragmentHandler {
     private final MulticastSender sender;
     private final EgressCounters counters;
+    private final EpochNanoClock clock;
     private final IpcMessageFlyweight message = new IpcMessageFlyweight();
     private boolean blocked;
 
-    MulticastAdapter(final MulticastSender sender, final EgressCounters counters) {
+    MulticastAdapter(final MulticastSender sender, final EgressCounters counters, final EpochNanoClock clock) {
         this.sender = sender;
         this.counters = counters;
+        this.clock = clock;
     }
 
     @Override
@@ -53,6 +56,9 @@ final class MulticastAdapter implements ControlledFragmentHandler {
             return Action.ABORT;
         }
         blocked = false;
+        if (result == MulticastSender.SENT) {
+            counters.latency().record(clock.nanoTime(), message.ingressTimeNanos(), message.sendTimeNanos());
+        }
         return Action.CONTINUE;
     }
 }

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -19,7 +21,9 @@ import io.mcastrelay.testing.MulticastReceiver;
 import io.mcastrelay.testing.MulticastReceiver.Datagram;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.IpcMessageDescriptor;
+import io.mcastrelay.wire.IpcMessageFlyweight;
 import io.mcastrelay.wire.Ipv4;
+import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +40,8 @@ class EgressAgentTest {
     static final EmbeddedAeron aeron = new EmbeddedAeron();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** The egress wall clock, ns since the epoch; tests that check latency set it. */
+    private final AtomicLong clock = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
 
     @AfterEach
     void closeAll() {
@@ -56,7 +62,7 @@ class EgressAgentTest {
             final EgressSettings settings = new EgressSettings("lo", 1, true, 0, "backoff", 10, List.of(feed));
             counters = track(new EgressCounters(aeron.aeron(), name, feed.destinations()));
             sender = track(new MulticastSender(EgressInterface.resolve("lo"), settings, feed.destinations(), counters));
-            adapter = new MulticastAdapter(sender, counters);
+            adapter = new MulticastAdapter(sender, counters, clock::get);
             subscription = track(aeron.aeron().addSubscription(channel, streamId));
             publication = track(aeron.aeron().addPublication(channel, streamId));
             EmbeddedAeron.awaitConnected(publication, subscription);
@@ -128,6 +134,31 @@ class EgressAgentTest {
         assertThat(receiver.receive(1, agent::doWork).get(0).payload()).isEmpty();
         assertThat(feed.counters.destination(receiver.destination().egressKey()).datagrams().get()).isEqualTo(1);
         assertThat(totalSendErrors(feed.counters)).isZero();
+    }
+
+    @Test
+    void shouldRecordIngressToEgressAndSenderToEgressLatencyForEachSentDatagram() throws IOException {
+        final MulticastReceiver receiver = receiver("239.255.1.9");
+        final TestFeed feed = new TestFeed("prod", "aeron:ipc", receiver.destination());
+        final EgressAgent agent = feed.agent(10);
+        final long ingressTime = 1_000_000_000_000L;
+        clock.set(ingressTime + TimeUnit.MICROSECONDS.toNanos(250));
+        for (int i = 1; i <= 3; i++) {
+            final UnsafeBuffer stamped = message(receiver.group(), receiver.port(), i, new byte[8]);
+            IpcMessageFlyweight.encodeHeader(stamped, 0, 8, receiver.group(), receiver.port(), 0xEF010101, 5000, 1, i,
+                i == 3 ? 0 : ingressTime - TimeUnit.MILLISECONDS.toNanos(2), ingressTime);
+            offer(feed.publication, stamped);
+        }
+
+        assertThat(receiver.receive(3, agent::doWork)).hasSize(3);
+        final Histogram ingress = feed.counters.latency().intervalIngressToEgress(null);
+        assertThat(ingress.getTotalCount()).isEqualTo(3);
+        assertThat(ingress.getMaxValue()).isBetween(249_000L, 251_000L);
+        final Histogram sender = feed.counters.latency().intervalSenderToEgress(null);
+        assertThat(sender.getTotalCount()).as("only frames that carry a send time").isEqualTo(2);
+        assertThat(sender.getMinValue()).as("3 significant digits").isBetween(2_247_000L, 2_253_000L);
+        assertThat(feed.counters.latency().intervalIngressToEgress(null).getTotalCount())
+            .as("an interval starts where the last one ended").isZero();
     }
 
     @Test
