@@ -21,12 +21,12 @@ final class ExitOnSignal {
     private ExitOnSignal() {
     }
 
-    static void install(final ConfigurableApplicationContext context, final long drainTimeoutNs) {
+    static void install(final ConfigurableApplicationContext context, final long shutdownBoundNs) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             final Thread watchdog = new Thread(() -> {
                 try {
-                    TimeUnit.NANOSECONDS.sleep(drainTimeoutNs + GRACE_NS);
-                    LOG.error("shutdown did not finish within relay.shutdown.drain-timeout + 10 s; halting");
+                    TimeUnit.NANOSECONDS.sleep(shutdownBoundNs + GRACE_NS);
+                    LOG.error("shutdown did not finish within readiness-grace + drain-timeout + 10 s; halting");
                     Runtime.getRuntime().halt(1);
                 } catch (final InterruptedException ex) {
                     Thread.currentThread().interrupt();

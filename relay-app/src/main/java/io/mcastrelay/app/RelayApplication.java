@@ -19,6 +19,7 @@ public class RelayApplication {
         final SpringApplication application = new SpringApplication(RelayApplication.class);
         application.setRegisterShutdownHook(false);
         final ConfigurableApplicationContext context = application.run(args);
-        ExitOnSignal.install(context, context.getBean(RelaySettings.class).drainTimeoutNs());
+        final RelaySettings settings = context.getBean(RelaySettings.class);
+        ExitOnSignal.install(context, settings.readinessGraceNs() + settings.drainTimeoutNs());
     }
 }

@@ -30,7 +30,7 @@ public class RelayConfiguration {
     }
 
     @Bean
-    RelayHealthIndicator relayHealthIndicator(final RelayLifecycle lifecycle) {
-        return new RelayHealthIndicator(lifecycle);
+    RelayHealthIndicator relayHealthIndicator(final RelayLifecycle lifecycle, final CounterGuard guard) {
+        return new RelayHealthIndicator(lifecycle, guard);
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
@@ -137,6 +138,11 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             return;
         }
         running = false;
+        if (settings.readinessGraceNs() > 0) {
+            LOG.info("stopping relay: readiness is DOWN; still relaying for {} ms (relay.shutdown.readiness-grace)",
+                TimeUnit.NANOSECONDS.toMillis(settings.readinessGraceNs()));
+            LockSupport.parkNanos(settings.readinessGraceNs());
+        }
         final long deadline = System.nanoTime() + settings.drainTimeoutNs();
         LOG.info("stopping relay: no new connections; draining accepted frames to egress (at most {} ms)",
             TimeUnit.NANOSECONDS.toMillis(settings.drainTimeoutNs()));

@@ -86,9 +86,14 @@ public record RelayProperties(
     /**
      * Shutdown on SIGTERM.
      *
-     * @param drainTimeout how long draining accepted frames to egress may take before the relay exits anyway.
+     * @param readinessGrace how long readiness reports DOWN, while the relay still accepts and relays, before it
+     *                       stops accepting: time for a load balancer that was not told to deregister the target to
+     *                       see it fail its checks. ECS deregisters first, so 0 suits it.
+     * @param drainTimeout   how long draining accepted frames to egress may take before the relay exits anyway.
      */
-    public record Shutdown(@NotNull @DefaultValue("5s") Duration drainTimeout) {
+    public record Shutdown(
+        @NotNull @DefaultValue("0s") Duration readinessGrace,
+        @NotNull @DefaultValue("5s") Duration drainTimeout) {
     }
 
     /**

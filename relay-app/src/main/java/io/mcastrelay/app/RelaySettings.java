@@ -27,6 +27,7 @@ import org.springframework.core.env.Environment;
  * @param driverTimeoutNs    how long the client waits for the driver.
  * @param backPressureRetryNs how long a back-pressured connection waits between attempts.
  * @param receiveBufferBytes SO_RCVBUF of accepted connections, 0 for the OS default.
+ * @param readinessGraceNs   how long readiness is DOWN before the relay stops accepting.
  * @param drainTimeoutNs     how long shutdown may drain.
  */
 public record RelaySettings(
@@ -37,6 +38,7 @@ public record RelaySettings(
     long driverTimeoutNs,
     long backPressureRetryNs,
     int receiveBufferBytes,
+    long readinessGraceNs,
     long drainTimeoutNs) {
 
     private static final int AERON_FRAME_HEADER = 32;
@@ -91,7 +93,8 @@ public record RelaySettings(
         return new RelaySettings(feeds, egressSettings(properties.egress(), egressFeeds),
             properties.aeron().embeddedDriver(), properties.aeron().directory(),
             properties.aeron().driverTimeout().toNanos(), properties.ingress().backPressureRetry().toNanos(),
-            (int)properties.ingress().receiveBuffer().toBytes(), properties.shutdown().drainTimeout().toNanos());
+            (int)properties.ingress().receiveBuffer().toBytes(), properties.shutdown().readinessGrace().toNanos(),
+            properties.shutdown().drainTimeout().toNanos());
     }
 
     private static void claimPort(final Map<Integer, String> ports, final Integer port, final String owner) {

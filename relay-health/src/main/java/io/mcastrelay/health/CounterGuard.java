@@ -2,7 +2,7 @@ package io.mcastrelay.health;
 
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import io.aeron.Counter;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Keeps meter reads and the closing of the Aeron client apart: a counter's memory is unmapped when the client
@@ -20,7 +20,7 @@ public final class CounterGuard {
      * @param counter the counter.
      * @return its value, or NaN once closed.
      */
-    public double read(final Counter counter) {
+    public double read(final AtomicCounter counter) {
         lock.readLock().lock();
         try {
             return closed || counter.isClosed() ? Double.NaN : counter.get();

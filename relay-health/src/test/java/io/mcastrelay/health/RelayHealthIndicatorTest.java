@@ -65,7 +65,7 @@ class RelayHealthIndicatorTest {
             public boolean running() {
                 return running;
             }
-        });
+        }, new CounterGuard());
     }
 
     @AfterEach
@@ -80,7 +80,17 @@ class RelayHealthIndicatorTest {
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails()).containsEntry("feed.feed.listening", true)
             .containsEntry("aeron.driver", "alive").containsEntry("egress", "running")
-            .containsEntry("egress.interface", "up");
+            .containsEntry("egress.interface", "up")
+            .containsEntry("feed.feed.senders", 0L)
+            .containsEntry("feed.feed.lastFrameAgeSeconds", "none");
+    }
+
+    @Test
+    void shouldShowTrafficAsDetailWithoutChangingTheVerdict() {
+        ingress.counters("feed").lastFrameTimeNs().set(System.currentTimeMillis() * 1_000_000L - 90_000_000_000L);
+        final Health health = indicator.health();
+        assertThat(health.getStatus()).as("a quiet feed is still healthy").isEqualTo(Status.UP);
+        assertThat((Double)health.getDetails().get("feed.feed.lastFrameAgeSeconds")).isBetween(89.0, 92.0);
     }
 
     @Test
