@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
  * recorders when a registry polls. Meters, for each feed and {@code path} ({@code ingress}: from the relay reading
  * the frame off the socket to the datagram leaving; {@code sender}: from the sender's send-time stamp):
  * {@code relay.egress.latency} (gauge, seconds, tag {@code quantile} 0.5, 0.9, 0.99, 0.999 and 1 for the maximum)
- * and {@code relay.egress.latency.count} (datagrams measured). Runs on meter threads only. The meters hold their
+ * and {@code relay.egress.latency.samples} (datagrams measured). Runs on meter threads only. The meters hold their
  * windows strongly: Micrometer holds a meter's state weakly by default, and nothing else refers to a window.
  */
 public final class LatencyMeterBinder implements MeterBinder {
@@ -61,7 +61,7 @@ public final class LatencyMeterBinder implements MeterBinder {
                 .strongReference(true)
                 .register(registry);
         }
-        FunctionCounter.builder("relay.egress.latency.count", window, Window::count).tags(tags)
+        FunctionCounter.builder("relay.egress.latency.samples", window, Window::count).tags(tags)
             .description("Datagrams whose latency was measured (the gauges above keep the window alive)")
             .register(registry);
     }

@@ -28,9 +28,9 @@ class LatencyMeterBinderTest {
         assertThat(quantile("ingress", "0.5")).isCloseTo(500e-6, within(1e-6));
         assertThat(quantile("ingress", "0.99")).isCloseTo(990e-6, within(1e-6));
         assertThat(quantile("ingress", "1")).isCloseTo(1000e-6, within(1e-6));
-        assertThat(registry.get("relay.egress.latency.count").tags("feed", "prod", "path", "ingress")
+        assertThat(registry.get("relay.egress.latency.samples").tags("feed", "prod", "path", "ingress")
             .functionCounter().count()).isEqualTo(1000);
-        assertThat(registry.get("relay.egress.latency.count").tags("feed", "prod", "path", "sender")
+        assertThat(registry.get("relay.egress.latency.samples").tags("feed", "prod", "path", "sender")
             .functionCounter().count()).as("only frames with a send time").isEqualTo(500);
         assertThat(quantile("sender", "1")).isCloseTo(505e-6, within(1e-6));
     }
@@ -45,7 +45,7 @@ class LatencyMeterBinderTest {
         monotonic.addAndGet(TimeUnit.SECONDS.toNanos(61));
         latency.record(1_000_000L + 7 * MICROS, 1_000_000L, 0);
         assertThat(quantile("ingress", "1")).as("the old sample left the window").isCloseTo(7e-6, within(1e-7));
-        assertThat(registry.get("relay.egress.latency.count").tags("path", "ingress").functionCounter().count())
+        assertThat(registry.get("relay.egress.latency.samples").tags("path", "ingress").functionCounter().count())
             .as("the count keeps counting").isEqualTo(2);
     }
 
