@@ -4,24 +4,31 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Makes SIGTERM and SIGINT an orderly stop with exit status 0, within a bound. The JVM runs shutdown hooks on those
  * signals but then exits with 143 or 130, which orchestrators read as a crash. This hook closes the context (stop
  * accepting, drain, close) and then halts with 0; if closing hangs past the drain timeout plus a grace period, it
- * halts with 1 instead. Installed only once the relay has started, so a failed start keeps its non-zero status.
+ * halts with 1 instead. Installed when the context has started (before readiness can turn UP), so a failed start
+ * keeps its non-zero status.
  * It replaces Spring's own shutdown hook, which {@link RelayApplication} turns off: with two hooks closing one
  * context, the second returns at once while the first is still draining.
  */
-final class ExitOnSignal {
+final class ExitOnSignal implements ApplicationListener<ApplicationStartedEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(ExitOnSignal.class);
     private static final long GRACE_NS = TimeUnit.SECONDS.toNanos(10);
 
-    private ExitOnSignal() {
+    @Override
+    public void onApplicationEvent(final ApplicationStartedEvent event) {
+        final ConfigurableApplicationContext context = event.getApplicationContext();
+        final RelaySettings settings = context.getBean(RelaySettings.class);
+        install(context, settings.readinessGraceNs() + settings.drainTimeoutNs());
     }
 
-    static void install(final ConfigurableApplicationContext context, final long shutdownBoundNs) {
+    private static void install(final ConfigurableApplicationContext context, final long shutdownBoundNs) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             final Thread watchdog = new Thread(() -> {
                 try {

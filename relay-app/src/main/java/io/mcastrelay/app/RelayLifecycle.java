@@ -106,9 +106,8 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
 
     private MediaDriver launchDriver() {
         final String directory = settings.aeronDirectory();
-        final CommonContext probe = new CommonContext().aeronDirectoryName(directory);
-        if (new File(directory).exists() && probe.isDriverActive(
-            TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()), message -> { })) {
+        if (new File(directory).exists() && CommonContext.isDriverActive(
+            new File(directory), TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()), message -> { })) {
             throw new IllegalStateException("an Aeron media driver is already running in " + directory
                 + "; set relay.aeron.embedded-driver=false to use it, or set relay.aeron.directory to another path");
         }

@@ -1,5 +1,6 @@
 package io.mcastrelay.app;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,44 +14,95 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged relay ({@code target/relay.jar}) run as production runs it: its own JVM, {@code java -jar}. */
+/**
+ * The packaged relay ({@code target/relay.jar}) run as production runs it: its own JVM, {@code java -jar}. Free
+ * ports, a temp media driver directory and egress on {@code lo} unless the properties say otherwise; optionally
+ * inside a network namespace ({@link #inNamespace}), where HTTP goes through {@code ip netns exec}.
+ */
 final class RelayProcess implements AutoCloseable {
+    private static final String SERVER_PORT = "server.port";
+    private static final String MANAGEMENT_PORT = "management.server.port";
+    private static final String AERON_DIRECTORY = "relay.aeron.directory";
+    private static final String NETWORK_INTERFACE = "relay.egress.network-interface";
+
     private final Process process;
     private final Path log;
-    private final Path aeronDirectory;
+    private final String aeronDirectory;
+    private final String namespace;
     private final int healthPort;
     private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     RelayProcess(final String... properties) throws IOException {
-        this(List.of(), properties);
+        this(null, List.of(), properties);
     }
 
     RelayProcess(final List<String> jvmOptions, final String... properties) throws IOException {
+        this(null, jvmOptions, properties);
+    }
+
+    private RelayProcess(final String namespace, final List<String> jvmOptions, final String... properties)
+        throws IOException {
         final Path jar = Path.of("target", "relay.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("target/relay.jar is missing: run the package phase first");
         }
-        aeronDirectory = Files.createTempDirectory("relay-process-aeron").resolve("driver");
+        this.namespace = namespace;
+        final String givenDirectory = given(properties, AERON_DIRECTORY);
+        aeronDirectory = givenDirectory != null ? givenDirectory
+            : Files.createTempDirectory("relay-process-aeron").resolve("driver").toString();
         log = Files.createTempFile("relay-process", ".log");
-        healthPort = TestRelay.freePort();
-        managementPort = TestRelay.freePort();
-        final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        final String givenHealthPort = given(properties, SERVER_PORT);
+        final String givenManagementPort = given(properties, MANAGEMENT_PORT);
+        healthPort = givenHealthPort != null ? Integer.parseInt(givenHealthPort) : TestRelay.freePort();
+        managementPort = givenManagementPort != null ? Integer.parseInt(givenManagementPort) : TestRelay.freePort();
+        final List<String> command = new ArrayList<>();
+        if (namespace != null) {
+            command.addAll(List.of(ip(), "netns", "exec", namespace));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(),
-            "--server.port=" + healthPort,
-            "--management.server.port=" + managementPort,
-            "--relay.aeron.directory=" + aeronDirectory,
-            "--relay.egress.network-interface=lo"));
+        command.addAll(List.of("-jar", jar.toString()));
+        addUnlessGiven(command, properties, SERVER_PORT, String.valueOf(healthPort));
+        addUnlessGiven(command, properties, MANAGEMENT_PORT, String.valueOf(managementPort));
+        addUnlessGiven(command, properties, AERON_DIRECTORY, aeronDirectory);
+        addUnlessGiven(command, properties, NETWORK_INTERFACE, "lo");
         for (final String property : properties) {
             command.add("--" + property);
         }
+        // `ip netns exec` execs the command, so this process is the relay's JVM in either case
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /**
+     * The relay inside a network namespace: {@code ip netns exec NAMESPACE java -jar relay.jar ...}. Needs root.
+     *
+     * @param namespace  an existing network namespace.
+     * @param properties as for the constructor.
+     */
+    static RelayProcess inNamespace(final String namespace, final String... properties) throws IOException {
+        return new RelayProcess(namespace, List.of(), properties);
+    }
+
+    private static String given(final String[] properties, final String name) {
+        for (final String property : properties) {
+            if (property.startsWith(name + "=")) {
+                return property.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** Spring joins repeated command-line options with commas, so a default is passed only if not given. */
+    private static void addUnlessGiven(
+        final List<String> command, final String[] properties, final String name, final String value) {
+        if (given(properties, name) == null) {
+            command.add("--" + name + "=" + value);
+        }
+    }
+
     String aeronDirectory() {
-        return aeronDirectory.toString();
+        return aeronDirectory;
     }
 
     /** Waits until the NLB's readiness endpoint answers 200, or the process dies. */
@@ -58,10 +110,7 @@ final class RelayProcess implements AutoCloseable {
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
-                final HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
+                if (readiness().status() == 200) {
                     return true;
                 }
             } catch (final IOException ex) {
@@ -72,17 +121,95 @@ final class RelayProcess implements AutoCloseable {
         return false;
     }
 
+    /** {@code GET /readyz} on the NLB health port ({@code server.port}). */
+    Response readiness() throws IOException, InterruptedException {
+        return get(healthPort, "/readyz");
+    }
+
+    /** {@code GET /actuator/health} on the management port, with every component's details. */
+    Response managementHealth() throws IOException, InterruptedException {
+        return get(managementPort, "/actuator/health");
+    }
+
     /** Scrapes one Prometheus sample from the management port, for example {@code relay_ingress_frames_total}. */
     double metric(final String name, final String labels) throws IOException, InterruptedException {
-        final String body = http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
+        final String body = get(managementPort, "/actuator/prometheus").body();
         for (final String line : body.split("\n")) {
             if (line.startsWith(name + "{") && line.contains(labels)) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
         throw new IllegalStateException(name + " with " + labels + " not found");
+    }
+
+    private Response get(final int port, final String path) throws IOException, InterruptedException {
+        final String url = "http://127.0.0.1:" + port + path;
+        if (namespace == null) {
+            final HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        }
+        return executable("curl") != null ? curlInNamespace(url) : devTcpInNamespace(port, path);
+    }
+
+    /** curl inside the namespace: the body, then the status on a line of its own. */
+    private Response curlInNamespace(final String url) throws IOException, InterruptedException {
+        final String out = runInNamespace(
+            List.of("curl", "-s", "--max-time", "3", "-o", "-", "-w", "\n%{http_code}", url));
+        final int lastLine = out.lastIndexOf('\n');
+        return new Response(Integer.parseInt(out.substring(lastLine + 1).trim()), out.substring(0, lastLine));
+    }
+
+    /** Without curl: HTTP/1.0 (no chunking, the server closes) through bash's /dev/tcp inside the namespace. */
+    private Response devTcpInNamespace(final int port, final String path) throws IOException, InterruptedException {
+        final String out = runInNamespace(List.of("timeout", "3", "bash", "-c",
+            "exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf 'GET " + path
+                + " HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3"));
+        final String[] statusLine = out.substring(0, out.indexOf('\r')).split(" ");
+        final int bodyStart = out.indexOf("\r\n\r\n");
+        return new Response(Integer.parseInt(statusLine[1]), bodyStart < 0 ? "" : out.substring(bodyStart + 4));
+    }
+
+    private String runInNamespace(final List<String> command) throws IOException, InterruptedException {
+        final List<String> all = new ArrayList<>(List.of(ip(), "netns", "exec", namespace));
+        all.addAll(command);
+        final Process probe = new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        final String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!probe.waitFor(5, TimeUnit.SECONDS)) {
+            probe.destroyForcibly();
+            throw new IOException("timed out: " + all);
+        }
+        if (probe.exitValue() != 0) {
+            throw new IOException("exit " + probe.exitValue() + " (not listening?): " + all);
+        }
+        return out;
+    }
+
+    /**
+     * Finds an executable on PATH or, as a root shell would, in the sbin directories.
+     *
+     * @param name the executable's name.
+     * @return its path, or null if there is none.
+     */
+    static String executable(final String name) {
+        final List<String> directories = new ArrayList<>(
+            List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        directories.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"));
+        for (final String directory : directories) {
+            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, name))) {
+                return Path.of(directory, name).toString();
+            }
+        }
+        return null;
+    }
+
+    private static String ip() {
+        final String ip = executable("ip");
+        if (ip == null) {
+            throw new IllegalStateException("iproute2's ip is not installed");
+        }
+        return ip;
     }
 
     Process process() {
@@ -103,5 +230,14 @@ final class RelayProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * One HTTP answer.
+     *
+     * @param status the status code.
+     * @param body   the body.
+     */
+    record Response(int status, String body) {
     }
 }

@@ -26,7 +26,11 @@ final class TestRelay implements AutoCloseable {
             "relay.egress.network-interface=lo",
             "relay.egress.loopback=true",
             "relay.shutdown.drain-timeout=5s"));
-        all.addAll(List.of(properties));
+        for (final String property : properties) {
+            final String key = property.substring(0, property.indexOf('=') + 1);
+            all.removeIf(defaultProperty -> defaultProperty.startsWith(key));
+            all.add(property);
+        }
         context = new SpringApplicationBuilder(RelayApplication.class)
             .run(all.stream().map(property -> "--" + property).toArray(String[]::new));
     }
