@@ -70,7 +70,10 @@ class StructuredLoggingIT {
                         .endsWith("closing: protocol error non-zero-flags");
                     assertThat(event.level()).isEqualTo("WARN");
                 })
-                .anySatisfy(event -> assertThat(event.message()).matches("feed=" + FEED + " .* disconnected"))
+                .anySatisfy(event -> assertThat(event.message())
+                    .matches("feed=" + FEED + " .* disconnected: protocol-error non-zero-flags"))
+                .anySatisfy(event -> assertThat(event.message())
+                    .matches("feed=" + FEED + " .* disconnected: (closed-by-peer|relay-shutdown)"))
                 .anySatisfy(event -> assertThat(event.message()).startsWith("stopping relay:"))
                 .anySatisfy(event -> assertThat(event.message()).isEqualTo("relay stopped"));
             for (final String line : output.split("\n")) {

@@ -59,6 +59,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private boolean closed;
     private boolean released;
     private boolean active;
+    /** Why the relay closed this connection; null while it has not (then the peer closed it). */
+    private String closeReason;
 
     FrameHandler(final IngressFeed feed, final int connectionId) {
         this.feed = feed;
@@ -99,8 +101,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(final ChannelHandlerContext ctx) {
         inactive = true;
         if (active) {
-            LOG.info("feed={} remote={} connection={} disconnected", feed.name(), ctx.channel().remoteAddress(),
-                connectionId);
+            final String reason = closeReason != null ? closeReason
+                : feed.closing ? "relay-shutdown" : "closed-by-peer";
+            LOG.info("feed={} remote={} connection={} disconnected: {}", feed.name(), ctx.channel().remoteAddress(),
+                connectionId, reason);
         }
         if (!paused) {
             onBytes();
@@ -116,6 +120,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
                 LOG.warn("feed={} remote={} connection={} closing: idle-timeout, nothing received for {} ms",
                     feed.name(), ctx.channel().remoteAddress(), connectionId,
                     TimeUnit.NANOSECONDS.toMillis(feed.settings.idleTimeoutNs()));
+                closeReason = "idle-timeout";
                 ctx.close();
             } else if (idle.state() == IdleState.WRITER_IDLE && relayV1
                 && ctx.channel().isWritable()) {
@@ -130,6 +135,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
         LOG.warn("feed={} remote={} connection={} closing: {}", feed.name(), ctx.channel().remoteAddress(),
             connectionId, cause.toString());
+        closeReason = "error";
         ctx.close();
     }
 
@@ -269,6 +275,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED) {
             LOG.warn("feed={} remote={} connection={} closing: the feed's Aeron publication is {}", feed.name(),
                 ctx.channel().remoteAddress(), connectionId, Publication.errorString(result));
+            closeReason = "publication-closed";
             closed = true;
             ctx.close();
         }
@@ -301,6 +308,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         counters.protocolErrors(error).incrementRelease();
         LOG.warn("feed={} remote={} connection={} closing: protocol error {}", feed.name(),
             ctx.channel().remoteAddress(), connectionId, error.reason());
+        closeReason = "protocol-error " + error.reason();
         closed = true;
         ctx.close();
     }
