@@ -7,6 +7,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.sun.management.ThreadMXBean;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.mcastrelay.testing.EmbeddedAeron;
@@ -81,6 +83,27 @@ class EgressAgentTest {
 
     private MulticastReceiver receiver(final String group) throws IOException {
         return track(new MulticastReceiver(group));
+    }
+
+    @Test
+    void shouldAllocateNothingPerDatagramOnceWarm() throws IOException {
+        final MulticastReceiver receiver = receiver("239.255.1.10");
+        final TestFeed feed = new TestFeed("prod", "aeron:ipc", receiver.destination());
+        final EgressAgent agent = feed.agent(64);
+        final UnsafeBuffer message = message(receiver.group(), receiver.port(), 1, payload(200, 7));
+        final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long thread = Thread.currentThread().getId();
+        long allocated = 0;
+        for (int round = 0; round < 2; round++) {
+            allocated = 0;
+            for (int i = 0; i < 20_000; i++) {
+                offer(feed.publication, message);
+                final long before = threads.getThreadAllocatedBytes(thread);
+                agent.doWork();
+                allocated += threads.getThreadAllocatedBytes(thread) - before;
+            }
+        }
+        assertThat(allocated).as("bytes allocated by 20000 duty cycles, each sending one datagram").isLessThan(20_000);
     }
 
     @Test

@@ -18,7 +18,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 
 /**
  * One feed wired to a real Aeron publication, a subscription the test polls, and connections as
@@ -41,7 +41,7 @@ final class TestFeed implements AutoCloseable {
         publication = aeron.addPublication(settings.channel(), settings.streamId());
         subscription = aeron.addSubscription(settings.channel(), settings.streamId());
         counters = new IngressCounters(aeron, settings.name());
-        feed = new IngressFeed(settings, counters, publication, new SystemEpochNanoClock(), backPressureRetryNs);
+        feed = new IngressFeed(settings, counters, publication, new OffsetEpochNanoClock(), backPressureRetryNs);
         EmbeddedAeron.awaitConnected(publication, subscription);
     }
 
