@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -14,10 +15,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -35,8 +38,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * joined to each group on that port, all on one {@link Selector}. Latency compares the probe's send time with this
  * host's wall clock, so it means something when sender and subscriber share a host (or a well-synchronised clock).
  * On Linux the loopback interface usually lacks the MULTICAST flag; joining on it works anyway, so it is not
- * refused. Exit codes: 0 done (or {@code --expect} met), 1 {@code --expect} not met, 2 bad command line, 3 socket
- * failure.
+ * refused. With {@code --print} every datagram is also printed as it arrives, for scripts and tests that check the
+ * bytes: {@code 239.255.6.1:6200 from=172.18.0.2:41234 len=5 payload=68656c6c6f} (the groups joined on that port,
+ * since a socket bound to {@code 0.0.0.0:port} cannot tell which of them a datagram was sent to). Exit codes: 0
+ * done (or {@code --expect} met), 1 {@code --expect} not met, 2 bad command line, 3 socket failure.
  */
 public final class RelaySubscriber implements AutoCloseable {
     static final int EXIT_OK = ToolMain.EXIT_OK;
@@ -152,15 +157,37 @@ public final class RelaySubscriber implements AutoCloseable {
         try {
             while (true) {
                 datagram.clear();
-                if (channel.receive(datagram) == null) {
+                final SocketAddress source = channel.receive(datagram);
+                if (source == null) {
                     break;
                 }
                 portStats.onDatagram(datagramBuffer, 0, datagram.position(), clock.nanoTime());
                 totalDatagrams++;
+                if (settings.print()) {
+                    out.println(datagramLine(portStats.label(), source, datagramBuffer, datagram.position()));
+                }
             }
         } catch (final IOException ex) {
             throw new IllegalStateException("receive on " + portStats.label() + " failed: " + ex, ex);
         }
+    }
+
+    /**
+     * The line {@code --print} writes for one datagram.
+     *
+     * @param label  the groups joined on the receiving port and the port, as in {@link PortStats#label()}.
+     * @param source the sender's address and port.
+     * @param buffer holding the datagram at offset 0.
+     * @param length its bytes.
+     * @return for example {@code 239.255.6.1:6200 from=172.18.0.2:41234 len=5 payload=68656c6c6f}.
+     */
+    static String datagramLine(final String label, final SocketAddress source, final DirectBuffer buffer,
+        final int length) {
+        final byte[] payload = new byte[length];
+        buffer.getBytes(0, payload);
+        final String from = source instanceof InetSocketAddress address ?
+            address.getAddress().getHostAddress() + ":" + address.getPort() : String.valueOf(source);
+        return label + " from=" + from + " len=" + length + " payload=" + HexFormat.of().formatHex(payload);
     }
 
     /** @return one entry per port, in the order the ports were first joined. */

@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
  * @param durationNs       how long to listen; 0 for no limit.
  * @param expect           stop with success once this many datagrams in total arrived; 0 for no target.
  * @param quiet            print only the final summary.
+ * @param print            print every datagram: where it was received, its source, length and payload in hex.
  */
 record SubscriberSettings(String networkInterface, List<Destination> joins, long durationNs, long expect,
-    boolean quiet) {
+    boolean quiet, boolean print) {
 
     SubscriberSettings {
         joins = List.copyOf(joins);
@@ -38,7 +39,8 @@ record SubscriberSettings(String networkInterface, List<Destination> joins, long
                 "comma-separated group:port list")
             .option("--duration-seconds", null, "stop after this long (default unlimited)")
             .option("--expect", null, "exit 0 once this many datagrams arrived; exit 1 if the duration ends first")
-            .flag("--quiet", "print only the final summary");
+            .flag("--quiet", "print only the final summary")
+            .flag("--print", "also print each datagram: group:port from=source:port len=N payload=<hex>");
     }
 
     /**
@@ -55,6 +57,7 @@ record SubscriberSettings(String networkInterface, List<Destination> joins, long
             Destination.parseList("--join", args.required("--join")),
             (long)(durationSeconds * TimeUnit.SECONDS.toNanos(1)),
             args.isSet("--expect") ? args.longValue("--expect", 1, Long.MAX_VALUE) : 0,
-            args.isSet("--quiet"));
+            args.isSet("--quiet"),
+            args.isSet("--print"));
     }
 }

@@ -101,6 +101,41 @@ class RelaySubscriberTest {
     }
 
     @Test
+    void shouldPrintEveryDatagramWithItsSourceAndPayloadInHexWhenAsked() throws IOException {
+        final SubscriberSettings printing = new SubscriberSettings("127.0.0.1",
+            Destination.parseList("--join", GROUP + ":" + port), TimeUnit.SECONDS.toNanos(5), 2, true, true);
+        try (RelaySubscriber subscriber = new RelaySubscriber(printing, out)) {
+            sendPlain(GROUP, "hello");
+            sender.send(ByteBuffer.wrap(new byte[] {0, (byte)0xff, 0x10}),
+                new InetSocketAddress(InetAddress.getByName(GROUP), port));
+
+            assertThat(subscriber.run(() -> true)).isEqualTo(RelaySubscriber.EXIT_OK);
+        }
+        final int senderPort = ((InetSocketAddress)sender.getLocalAddress()).getPort();
+        assertThat(output.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains(" len=")))
+            .containsExactly(
+                GROUP + ":" + port + " from=127.0.0.1:" + senderPort + " len=5 payload=68656c6c6f",
+                GROUP + ":" + port + " from=127.0.0.1:" + senderPort + " len=3 payload=00ff10");
+    }
+
+    @Test
+    void shouldTakePrintFromTheCommandLine() {
+        assertThat(SubscriberSettings.from(SubscriberSettings.options().parse(new String[] {"--print"})).print())
+            .isTrue();
+        assertThat(SubscriberSettings.from(SubscriberSettings.options().parse(new String[0])).print()).isFalse();
+    }
+
+    @Test
+    void shouldPrintNoDatagramWithoutThePrintOption() throws IOException {
+        try (RelaySubscriber subscriber = new RelaySubscriber(settings(GROUP + ":" + port, 1, 5), out)) {
+            sendPlain(GROUP, "hello");
+
+            assertThat(subscriber.run(() -> true)).isEqualTo(RelaySubscriber.EXIT_OK);
+        }
+        assertThat(output.toString(StandardCharsets.UTF_8)).doesNotContain("payload=");
+    }
+
+    @Test
     void shouldFindInterfaceByNameOrAddressAndNameTheOptionOtherwise() throws IOException {
         assertThat(RelaySubscriber.resolveInterface("127.0.0.1")).isEqualTo(RelaySubscriber.resolveInterface("lo"));
         assertThatIllegalArgumentException()
@@ -113,7 +148,7 @@ class RelaySubscriberTest {
 
     private static SubscriberSettings settings(final String joins, final long expect, final double seconds) {
         return new SubscriberSettings("127.0.0.1", Destination.parseList("--join", joins),
-            (long)(seconds * 1e9), expect, true);
+            (long)(seconds * 1e9), expect, true, false);
     }
 
     private void sendProbe(final String group, final long sequence, final int length) throws IOException {

@@ -1,0 +1,264 @@
+package io.mcastrelay.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Image;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+
+/**
+ * The relay's image, built from {@code docker/Dockerfile} with the repository root as build context, run as an
+ * operator runs it: its own shared memory, multicast out of the container's {@code eth0}, a subscriber in another
+ * container on the same Docker network, frames sent from the host into the published feed port.
+ *
+ * <p>Needs a Docker engine and the base image ({@code docker/build-base-image.sh}; {@code docker/ci-docker.sh}
+ * brings both). Without either the tests are skipped with the reason, except on CI ({@code CI=true}), where they
+ * fail. Where the test itself runs in a container (a {@code /.dockerenv}) but talks to the host's engine, set
+ * {@code TESTCONTAINERS_HOST_OVERRIDE=localhost}; where no registry is reachable,
+ * {@code TESTCONTAINERS_RYUK_DISABLED=true} (Ryuk's image cannot be pulled).
+ */
+@Tag("docker")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class DockerImageIT {
+    private static final String BASE_IMAGE = System.getenv().getOrDefault("RELAY_BASE_IMAGE",
+        "mcast-relay-base:bookworm");
+    private static final String RELAY_UID = "10001";
+    private static final int FEED_PORT = 6666;
+    private static final int HEALTH_PORT = 8080;
+    private static final String GROUP_A = "239.255.6.1";
+    private static final int PORT_A = 6200;
+    private static final String GROUP_B = "239.255.6.2";
+    private static final int PORT_B = 6201;
+    private static final int FRAMES = 400;
+    private static final long SHM_BYTES = 128L * 1024 * 1024;
+    private static final Pattern PRINTED = Pattern.compile("^(\\S+) from=(\\S+):\\d+ len=(\\d+) payload=([0-9a-f]*)$");
+
+    private static ImageFromDockerfile image;
+    private static Network network;
+
+    /** Per test rather than per class, so that a skip reports each test as skipped with the reason. */
+    @BeforeEach
+    void requireDockerAndBuildTheImageOnce() throws Exception {
+        require(DockerClientFactory.instance().isDockerAvailable(),
+            "no Docker engine answers (DOCKER_HOST, /var/run/docker.sock): start one, or run docker/ci-docker.sh");
+        require(imageExists(BASE_IMAGE), "the base image " + BASE_IMAGE +
+            " is missing: build it with docker/build-base-image.sh (or name another in RELAY_BASE_IMAGE)");
+        if (image != null) {
+            return;
+        }
+        final Path repository = Path.of("").toAbsolutePath().getParent();
+        final Path jar = Path.of("target", "relay.jar").toAbsolutePath();
+        assertThat(jar).as("relay.jar, built by the package phase").exists();
+        assertThat(repository.resolve("docker/Dockerfile")).exists();
+        final ImageFromDockerfile built = new ImageFromDockerfile("mcast-relay-it:" +
+            Long.toHexString(System.nanoTime()), false)
+            .withFileFromPath("docker", repository.resolve("docker"))
+            .withFileFromPath("relay-app/target/relay.jar", jar)
+            .withBuildArg("BASE_IMAGE", BASE_IMAGE)
+            .withBuildImageCmdModifier(build -> build.withDockerfilePath("docker/Dockerfile"));
+        built.get(5, TimeUnit.MINUTES);
+        image = built;
+        network = Network.newNetwork();
+    }
+
+    @AfterAll
+    static void removeNetworkAndImages() throws Exception {
+        if (network != null) {
+            network.close();
+        }
+        if (image != null) {
+            docker().removeImageCmd(image.get()).withForce(true).exec();
+            // the Dockerfile's first stage, left untagged by the build
+            for (final Image stage : docker().listImagesCmd().withDanglingFilter(true)
+                .withLabelFilter("io.mcastrelay.stage=layers").exec()) {
+                docker().removeImageCmd(stage.getId()).exec();
+            }
+        }
+    }
+
+    @Test
+    void shouldRelayFramesFromTheFeedPortAsMulticastToAnotherContainerByteForByteInOrder() throws Exception {
+        try (GenericContainer<?> relay = relay();
+             GenericContainer<?> subscriber = new GenericContainer<>(image)) {
+            relay.start();
+            subscriber.withNetwork(network)
+                .withCreateContainerCmdModifier(create -> create.getHostConfig()
+                    .withSysctls(Map.of("net.ipv4.conf.all.force_igmp_version", "2")))
+                .withCommand("relay-subscriber", "--interface", "eth0", "--join",
+                    GROUP_A + ":" + PORT_A + "," + GROUP_B + ":" + PORT_B, "--print", "--quiet",
+                    "--expect", String.valueOf(FRAMES))
+                .waitingFor(Wait.forLogMessage(".*RelaySubscriber: joined.*\\n", 1))
+                .start();
+
+            final Map<String, List<String>> sent = new LinkedHashMap<>();
+            sent.put(GROUP_A + ":" + PORT_A, new ArrayList<>());
+            sent.put(GROUP_B + ":" + PORT_B, new ArrayList<>());
+            try (FeedClient exchange = new FeedClient(relay.getMappedPort(FEED_PORT))) {
+                for (int i = 0; i < FRAMES; i++) {
+                    final boolean toA = i % 2 == 0;
+                    final byte[] payload = payload(i);
+                    exchange.send(toA ? GROUP_A : GROUP_B, toA ? PORT_A : PORT_B, payload);
+                    sent.get(toA ? GROUP_A + ":" + PORT_A : GROUP_B + ":" + PORT_B)
+                        .add(HexFormat.of().formatHex(payload));
+                    if (i % 20 == 19) {
+                        Thread.sleep(5); // the subscriber's socket buffer is the kernel's default
+                    }
+                }
+            }
+
+            assertThat(await(() -> !subscriber.isRunning(), Duration.ofSeconds(60)))
+                .as("the subscriber got all %d datagrams; its log:%n%s%nrelay's log:%n%s", FRAMES,
+                    subscriber.getLogs(), relay.getLogs())
+                .isTrue();
+            assertThat(inspect(subscriber).getState().getExitCodeLong()).isZero();
+            final String relayAddress = relay.getContainerInfo().getNetworkSettings().getNetworks().values()
+                .iterator().next().getIpAddress();
+            final Map<String, List<String>> received = new LinkedHashMap<>();
+            for (final String line : subscriber.getLogs().split("\n")) {
+                final Matcher printed = PRINTED.matcher(line.strip());
+                if (printed.matches()) {
+                    assertThat(printed.group(2)).as("source: the relay's eth0 address").isEqualTo(relayAddress);
+                    assertThat(printed.group(4)).hasSize(2 * Integer.parseInt(printed.group(3)));
+                    received.computeIfAbsent(printed.group(1), label -> new ArrayList<>()).add(printed.group(4));
+                }
+            }
+            for (final Map.Entry<String, List<String>> group : sent.entrySet()) {
+                assertThat(received.get(group.getKey())).as("payloads to %s, in order", group.getKey())
+                    .containsExactlyElementsOf(group.getValue());
+            }
+        }
+    }
+
+    @Test
+    void shouldRunAsItsOwnUserAndReportHealthyThroughTheImagesHealthcheck() throws Exception {
+        try (GenericContainer<?> relay = relay()) {
+            relay.start();
+
+            assertThat(inspect(relay).getConfig().getUser()).isEqualTo(RELAY_UID + ":" + RELAY_UID);
+            assertThat(relay.execInContainer("id", "-u").getStdout().strip()).isEqualTo(RELAY_UID);
+            assertThat(relay.execInContainer("stat", "-c", "%u", "/proc/1").getStdout().strip())
+                .as("owner of PID 1, the relay's JVM").isEqualTo(RELAY_UID);
+            assertThat(await(() -> "healthy".equals(inspect(relay).getState().getHealth().getStatus()),
+                Duration.ofSeconds(60)))
+                .as("Docker's health status; checks: %s", inspect(relay).getState().getHealth().getLog()).isTrue();
+            assertThat(relay.execInContainer("/opt/relay/bin/healthcheck").getExitCode()).isZero();
+            assertThat(relay.execInContainer("env", "SERVER_PORT=1", "/opt/relay/bin/healthcheck").getExitCode())
+                .as("nothing listening").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldTurnUnhealthyAtOnceThenDrainAndExitZeroOnDockerStop() throws Exception {
+        try (GenericContainer<?> relay = relay().withEnv("RELAY_SHUTDOWN_READINESS_GRACE", "3s")) {
+            relay.start();
+            assertThat(relay.execInContainer("/opt/relay/bin/healthcheck").getExitCode()).isZero();
+            try (FeedClient exchange = new FeedClient(relay.getMappedPort(FEED_PORT))) {
+                exchange.send(GROUP_A, PORT_A, payload(1));
+            }
+
+            final CompletableFuture<Void> stop = CompletableFuture.runAsync(
+                () -> docker().stopContainerCmd(relay.getContainerId()).withTimeout(30).exec());
+            assertThat(await(() -> relay.execInContainer("/opt/relay/bin/healthcheck").getExitCode() == 1,
+                Duration.ofSeconds(3)))
+                .as("/readyz answers 503 while the relay drains").isTrue();
+            stop.get(40, TimeUnit.SECONDS);
+
+            final InspectContainerResponse.ContainerState state = inspect(relay).getState();
+            assertThat(state.getRunning()).isFalse();
+            assertThat(state.getExitCodeLong()).as("exit status; log:%n%s", relay.getLogs()).isZero();
+            assertThat(relay.getLogs()).contains("relay drained: every accepted frame was sent", "relay stopped");
+        }
+    }
+
+    private static GenericContainer<?> relay() {
+        return new GenericContainer<>(image)
+            .withNetwork(network)
+            .withNetworkAliases("relay")
+            .withSharedMemorySize(SHM_BYTES)
+            .withExposedPorts(FEED_PORT, HEALTH_PORT)
+            .waitingFor(Wait.forHttp("/readyz").forPort(HEALTH_PORT).forStatusCode(200)
+                .withStartupTimeout(Duration.ofMinutes(2)));
+    }
+
+    /** Bytes that differ per frame in content and length, with zero and 0xff among them. */
+    private static byte[] payload(final int index) {
+        final byte[] prefix = ("frame-" + index + ":").getBytes(StandardCharsets.US_ASCII);
+        final byte[] payload = new byte[prefix.length + 8 + index % 97];
+        System.arraycopy(prefix, 0, payload, 0, prefix.length);
+        for (int i = prefix.length; i < payload.length; i++) {
+            payload[i] = (byte)(index * 31 + i * 7);
+        }
+        payload[payload.length - 1] = (byte)0xff;
+        payload[prefix.length] = 0;
+        return payload;
+    }
+
+    private static boolean imageExists(final String name) {
+        try {
+            docker().inspectImageCmd(name).exec();
+            return true;
+        } catch (final NotFoundException ex) {
+            return false;
+        }
+    }
+
+    private static InspectContainerResponse inspect(final GenericContainer<?> container) {
+        return docker().inspectContainerCmd(container.getContainerId()).exec();
+    }
+
+    private static DockerClient docker() {
+        return DockerClientFactory.instance().client();
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static boolean await(final Check check, final Duration timeout) throws Exception {
+        final long deadlineNs = System.nanoTime() + timeout.toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadlineNs) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+        return true;
+    }
+
+    /** Skips with the reason unless the condition holds; on CI ({@code CI=true}) fails instead. */
+    private static void require(final boolean condition, final String reason) {
+        if (!condition) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(reason + "; on CI (CI=true) the docker tests must run, not skip");
+            }
+            Assumptions.assumeTrue(false, reason);
+        }
+    }
+}
