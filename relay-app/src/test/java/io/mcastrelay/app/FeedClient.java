@@ -25,11 +25,16 @@ final class FeedClient implements AutoCloseable {
     }
 
     FeedClient(final int port, final int sendBufferBytes) throws IOException {
+        this("127.0.0.1", port, sendBufferBytes);
+    }
+
+    /** A connection to a relay elsewhere, such as the relay's address in a network namespace. */
+    FeedClient(final String host, final int port, final int sendBufferBytes) throws IOException {
         socket = new Socket();
         if (sendBufferBytes > 0) {
             socket.setSendBufferSize(sendBufferBytes);
         }
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.connect(new InetSocketAddress(host, port), 5000);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
     }
@@ -45,6 +50,11 @@ final class FeedClient implements AutoCloseable {
         final int length = RelayV1Encoder.encodeData(frameBuffer, 0, Ipv4.parse(group), port, ++sequence,
             System.currentTimeMillis() * 1_000_000L, new UnsafeBuffer(payload), 0, payload.length);
         out.write(frame, 0, length);
+    }
+
+    /** Half-closes the connection: the relay reads every frame sent before it sees the end of the stream. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
     }
 
     void sendRaw(final byte[] bytes) throws IOException {

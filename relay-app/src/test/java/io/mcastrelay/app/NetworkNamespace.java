@@ -58,7 +58,11 @@ final class NetworkNamespace implements AutoCloseable {
         return namespace;
     }
 
-    private static void require(final boolean condition, final String reason) {
+    /**
+     * Skips the calling test (or class) with the reason unless the condition holds; on CI ({@code CI=true}) fails
+     * instead, because there the network tests must run.
+     */
+    static void require(final boolean condition, final String reason) {
         if (!condition) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(reason + "; on CI (CI=true) network tests must run, not skip");
