@@ -1,0 +1,33 @@
+# The Tokyo example as written (AZs 1a, 1c, 1d) passes every validation of the relay module and
+# hands customers Tokyo's values. Mocked AWS provider: no account needed.
+
+mock_provider "aws" {
+  source = "../../modules/relay/tests/mocks"
+}
+
+override_data {
+  target = module.relay.data.aws_region.current
+  values = {
+    name = "ap-northeast-1"
+    id   = "ap-northeast-1"
+  }
+}
+
+variables {
+  vpc_id              = "vpc-0123456789abcdef0"
+  exchange_cidrs      = ["192.0.2.0/26"]
+  container_image     = "111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/mcast-relay:1.0.0"
+  customer_principals = ["444455556666"]
+}
+
+run "tokyo_example_applies" {
+  assert {
+    condition = (output.customer_handoff.region == "ap-northeast-1" &&
+    output.customer_handoff.source_cidrs == ["10.30.8.0/28", "10.30.8.16/28", "10.30.8.32/28"])
+    error_message = "Tokyo hands over ap-northeast-1 and its three relay subnets."
+  }
+  assert {
+    condition     = keys(module.relay.relay_subnet_ids) == ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
+    error_message = "Tokyo uses AZs 1a, 1c and 1d."
+  }
+}

@@ -1,0 +1,33 @@
+variable "handoff" {
+  description = "The exchange's relay output `customer_handoff`."
+  type = object({
+    region              = string
+    resource_share_arn  = string
+    transit_gateway_id  = string
+    multicast_domain_id = string
+    source_cidrs        = list(string)
+    groups              = list(object({ feed = string, group = string, port = number }))
+    max_payload_bytes   = number
+  })
+
+  validation {
+    condition     = contains(["eu-west-2", "ap-northeast-1"], var.handoff.region)
+    error_message = "The exchange runs relays in eu-west-2 (London) and ap-northeast-1 (Tokyo)."
+  }
+}
+
+variable "vpc_id" {
+  description = "The customer's VPC in the relay's Region."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "The customer's subscriber subnets, at most one per Availability Zone."
+  type        = list(string)
+}
+
+variable "subscriber_ami_id" {
+  description = "AMI of an example subscriber instance; null creates none."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,127 @@
+# The customer side: accept the exchange's RAM share, attach the customer's VPC to the shared
+# multicast Transit Gateway, associate its subnets with the shared IGMPv2 domain, let the relay's
+# multicast (and IGMP) through a security group, and force IGMPv2 on the subscribers.
+
+locals {
+  tags          = merge({ "mcast-relay:role" = "subscriber" }, var.tags)
+  ports         = distinct([for g in var.groups : g.port])
+  groups        = distinct([for g in var.groups : g.group])
+  igmpv2_script = templatefile("${path.module}/templates/igmpv2.sh.tftpl", {})
+}
+
+resource "aws_ram_resource_share_accepter" "this" {
+  count = var.accept_share ? 1 : 0
+
+  share_arn = var.resource_share_arn
+}
+
+# The exchange's Transit Gateway accepts shared attachments automatically and has no default route
+# table: this attachment is in no route table, so it carries no unicast to or from anyone.
+# (Route-table association and propagation cannot be set from a participant account.)
+resource "aws_ec2_transit_gateway_vpc_attachment" "this" {
+  transit_gateway_id = var.transit_gateway_id
+  vpc_id             = var.vpc_id
+  subnet_ids         = var.subnet_ids
+
+  tags = merge(local.tags, { Name = var.name })
+
+  depends_on = [aws_ram_resource_share_accepter.this]
+}
+
+# The domain accepts shared associations automatically.
+resource "aws_ec2_transit_gateway_multicast_domain_association" "this" {
+  for_each = toset(var.subnet_ids)
+
+  transit_gateway_multicast_domain_id = var.multicast_domain_id
+  transit_gateway_attachment_id       = aws_ec2_transit_gateway_vpc_attachment.this.id
+  subnet_id                           = each.key
+}
+
+# --- security group for the subscribers -----------------------------------------------------------
+# The minimum AWS documents for IGMP multicast: inbound IGMP queries from 0.0.0.0/32 and the
+# multicast from the source's addresses; outbound IGMP leave to 224.0.0.2 and joins to the groups.
+
+resource "aws_security_group" "subscriber" {
+  name        = "${var.name}-multicast"
+  description = "Multicast from the exchange's relay (IGMPv2 through the Transit Gateway)"
+  vpc_id      = var.vpc_id
+  tags        = merge(local.tags, { Name = "${var.name}-multicast" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "multicast" {
+  for_each = { for pair in setproduct(var.source_cidrs, local.ports) : "${pair[0]}-${pair[1]}" => {
+    cidr = pair[0]
+    port = pair[1]
+  } }
+
+  security_group_id = aws_security_group.subscriber.id
+  description       = "multicast UDP ${each.value.port} from the relay's source range"
+  ip_protocol       = "udp"
+  from_port         = each.value.port
+  to_port           = each.value.port
+  cidr_ipv4         = each.value.cidr
+}
+
+resource "aws_vpc_security_group_ingress_rule" "igmp_query" {
+  security_group_id = aws_security_group.subscriber.id
+  description       = "IGMP query from the Transit Gateway (0.0.0.0 to 224.0.0.1)"
+  ip_protocol       = "2"
+  cidr_ipv4         = "0.0.0.0/32"
+}
+
+resource "aws_vpc_security_group_egress_rule" "igmp_leave" {
+  security_group_id = aws_security_group.subscriber.id
+  description       = "IGMPv2 leave (to 224.0.0.2)"
+  ip_protocol       = "2"
+  cidr_ipv4         = "224.0.0.2/32"
+}
+
+resource "aws_vpc_security_group_egress_rule" "igmp_join" {
+  for_each = toset(local.groups)
+
+  security_group_id = aws_security_group.subscriber.id
+  description       = "IGMPv2 join (membership report) for ${each.key}"
+  ip_protocol       = "2"
+  cidr_ipv4         = "${each.key}/32"
+}
+
+# --- IGMPv2 on the subscribers --------------------------------------------------------------------
+
+resource "aws_ssm_document" "igmpv2" {
+  count = var.igmpv2_ssm_targets == null ? 0 : 1
+
+  name            = "${var.name}-force-igmpv2"
+  document_type   = "Command"
+  document_format = "JSON"
+  content = jsonencode({
+    schemaVersion = "2.2"
+    description   = "Force IGMPv2 (Transit Gateway multicast) now and across reboots."
+    mainSteps = [{
+      action = "aws:runShellScript"
+      name   = "forceIgmpv2"
+      precondition = {
+        StringEquals = ["platformType", "Linux"]
+      }
+      inputs = {
+        runCommand = split("\n", trimspace(local.igmpv2_script))
+      }
+    }]
+  })
+
+  tags = local.tags
+}
+
+resource "aws_ssm_association" "igmpv2" {
+  count = var.igmpv2_ssm_targets == null ? 0 : 1
+
+  name             = aws_ssm_document.igmpv2[0].name
+  association_name = "${var.name}-force-igmpv2"
+
+  targets {
+    key    = "tag:${var.igmpv2_ssm_targets.tag_key}"
+    values = var.igmpv2_ssm_targets.tag_values
+  }
+
+  # Re-applied every day, and on every instance that starts matching the tag.
+  schedule_expression = "rate(1 day)"
+}

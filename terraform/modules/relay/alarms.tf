@@ -1,0 +1,194 @@
+# CloudWatch alarms. Two sources:
+#  - AWS/NetworkELB: target health per feed (dimensions TargetGroup + LoadBalancer) and the load
+#    balancer's TCP flows (ActiveFlowCount_TCP exists per LoadBalancer and per AZ only, not per target
+#    group, so it cannot tell feeds apart);
+#  - the relay's own metrics (docs/metrics.md, "CloudWatch"): a CloudWatch metric is one exact set of
+#    dimensions and alarms cannot aggregate with SEARCH, so every alarm names all of its metric's
+#    dimensions: {feed, service}, {feed, reason, service} or {feed, group, port, service}, with
+#    service = var.name, the relay's only static dimension. Every task publishes under the same
+#    dimensions, so the standby's zeros and the active relay's counts add up in one metric.
+
+locals {
+  alarm_period_seconds = 60
+
+  # relay.ingress.protocol.errors reasons (relay-wire ProtocolError, docs/wire-format.md): the relay
+  # registers every one at start, so each metric exists from the first publish on.
+  protocol_error_reasons = [
+    "bad-length", "unknown-type", "reserved-type", "non-zero-flags",
+    "non-zero-reserved", "group-not-multicast", "port-zero", "payload-too-large",
+  ]
+
+  lb_dimension = aws_lb.this.arn_suffix
+}
+
+# --- the NLB --------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
+  for_each = local.feeds_by_name
+
+  alarm_name        = "${var.name}-${each.key}-unhealthy-hosts"
+  alarm_description = "Feed ${each.key} (TCP ${each.value.port}): a relay task fails the NLB's health check (GET :${var.health_port}/readyz). See the task's log and :8081/actuator/health on the host."
+  namespace         = "AWS/NetworkELB"
+  metric_name       = "UnHealthyHostCount"
+  dimensions = {
+    TargetGroup  = aws_lb_target_group.feed[each.key].arn_suffix
+    LoadBalancer = local.lb_dimension
+  }
+  statistic           = "Maximum"
+  period              = local.alarm_period_seconds
+  evaluation_periods  = 2
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "no_healthy_hosts" {
+  for_each = local.feeds_by_name
+
+  alarm_name        = "${var.name}-${each.key}-no-healthy-hosts"
+  alarm_description = "Feed ${each.key} (TCP ${each.value.port}): no relay task is healthy behind the NLB; the exchange cannot connect."
+  namespace         = "AWS/NetworkELB"
+  metric_name       = "HealthyHostCount"
+  dimensions = {
+    TargetGroup  = aws_lb_target_group.feed[each.key].arn_suffix
+    LoadBalancer = local.lb_dimension
+  }
+  statistic           = "Minimum"
+  period              = local.alarm_period_seconds
+  evaluation_periods  = 2
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  treat_missing_data  = "breaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}
+
+# ActiveFlowCount_TCP is reported only when it is not zero: missing data means no flow at all.
+resource "aws_cloudwatch_metric_alarm" "nlb_tcp_flows" {
+  alarm_name          = "${var.name}-nlb-tcp-flows-missing"
+  alarm_description   = "The NLB carries fewer TCP flows than there are feeds (${length(var.feeds)}) for ${var.no_sender_minutes} min: some feed of the exchange is not connected. The per-feed alarms *-no-sender name it."
+  namespace           = "AWS/NetworkELB"
+  metric_name         = "ActiveFlowCount_TCP"
+  dimensions          = { LoadBalancer = local.lb_dimension }
+  statistic           = "Minimum"
+  period              = local.alarm_period_seconds
+  evaluation_periods  = var.no_sender_minutes
+  datapoints_to_alarm = var.no_sender_minutes
+  comparison_operator = "LessThanThreshold"
+  threshold           = length(var.feeds)
+  treat_missing_data  = "breaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}
+
+# --- the relay's metrics --------------------------------------------------------------------------
+
+# Per feed, the exchange's TCP connection as the relay counts it (the NLB has no per-target-group
+# flow metric). Maximum over the tasks: the active relay has 1 or more, the standby 0.
+resource "aws_cloudwatch_metric_alarm" "no_sender" {
+  for_each = local.feeds_by_name
+
+  alarm_name          = "${var.name}-${each.key}-no-sender"
+  alarm_description   = "Feed ${each.key} (TCP ${each.value.port}): no exchange connection to any relay for ${var.no_sender_minutes} min (relay.ingress.connections.current). Missing data (no relay publishing) is breaching."
+  namespace           = var.metrics_namespace
+  metric_name         = "relay.ingress.connections.current.value"
+  dimensions          = { feed = each.key, service = var.name }
+  statistic           = "Maximum"
+  period              = local.alarm_period_seconds
+  evaluation_periods  = var.no_sender_minutes
+  datapoints_to_alarm = var.no_sender_minutes
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  treat_missing_data  = "breaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}
+
+# Per feed and VPC-side destination: datagrams out at zero. Markets trade all week; a relay that
+# publishes nothing (gone, or CloudWatch unreachable) is as bad as silence, so missing is breaching.
+resource "aws_cloudwatch_metric_alarm" "no_datagrams" {
+  for_each = local.destinations_by_key
+
+  alarm_name        = "${var.name}-${each.value.feed}-${each.value.group}-${each.value.port}-no-datagrams"
+  alarm_description = "Feed ${each.value.feed}: no datagram sent to ${each.value.group}:${each.value.port} for ${var.no_datagrams_minutes} min (relay.egress.datagrams). Check the no-sender alarm, then relay.egress.send.errors."
+  namespace         = var.metrics_namespace
+  metric_name       = "relay.egress.datagrams.count"
+  dimensions = {
+    feed    = each.value.feed
+    group   = each.value.group
+    port    = tostring(each.value.port)
+    service = var.name
+  }
+  statistic           = "Sum"
+  period              = local.alarm_period_seconds
+  evaluation_periods  = var.no_datagrams_minutes
+  datapoints_to_alarm = var.no_datagrams_minutes
+  comparison_operator = "LessThanOrEqualToThreshold"
+  threshold           = 0
+  treat_missing_data  = "breaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}
+
+# Per feed: any protocol error, whatever the reason. Metric math over the explicit per-reason
+# metrics (8, within an alarm's limit of 10), never SEARCH, which alarms do not allow.
+resource "aws_cloudwatch_metric_alarm" "protocol_errors" {
+  for_each = local.feeds_by_name
+
+  alarm_name          = "${var.name}-${each.key}-protocol-errors"
+  alarm_description   = "Feed ${each.key}: the relay closed an exchange connection for a protocol error (relay.ingress.protocol.errors). The WARN log line names the connection and reason."
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+
+  metric_query {
+    id          = "errors"
+    label       = "protocol errors of feed ${each.key}"
+    expression  = "SUM([${join(", ", [for i, _ in local.protocol_error_reasons : "m${i}"])}])"
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = local.protocol_error_reasons
+    content {
+      id = "m${metric_query.key}"
+      metric {
+        namespace   = var.metrics_namespace
+        metric_name = "relay.ingress.protocol.errors.count"
+        dimensions  = { feed = each.key, reason = metric_query.value, service = var.name }
+        stat        = "Sum"
+        period      = local.alarm_period_seconds
+      }
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "sequence_gaps" {
+  for_each = local.feeds_by_name
+
+  alarm_name          = "${var.name}-${each.key}-sequence-gaps"
+  alarm_description   = "Feed ${each.key}: DATA sequences skipped ahead (relay.ingress.sequence.gaps): loss upstream of the relay, in the exchange's capture."
+  namespace           = var.metrics_namespace
+  metric_name         = "relay.ingress.sequence.gaps.count"
+  dimensions          = { feed = each.key, service = var.name }
+  statistic           = "Sum"
+  period              = local.alarm_period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}

@@ -1,0 +1,192 @@
+# Subnets and security groups.
+#
+# The relay subnets are created here and dedicated to the relay: with static sources off on the
+# multicast domain, any ENI in an associated subnet may send to the groups, so nothing else may live
+# in them, and their CIDRs are the source range customers allow.
+
+resource "aws_subnet" "relay" {
+  for_each = var.relay_subnets
+
+  vpc_id                  = var.vpc_id
+  availability_zone       = each.key
+  cidr_block              = each.value
+  map_public_ip_on_launch = false
+
+  tags = merge(local.tags, {
+    Name                 = "${var.name}-relay-${each.key}"
+    "mcast-relay:role"   = "relay"
+    "mcast-relay:source" = "true"
+  })
+}
+
+resource "aws_subnet" "nlb" {
+  for_each = var.nlb_subnets
+
+  vpc_id                  = var.vpc_id
+  availability_zone       = each.key
+  cidr_block              = each.value
+  map_public_ip_on_launch = false
+
+  tags = merge(local.tags, {
+    Name               = "${var.name}-nlb-${each.key}"
+    "mcast-relay:role" = "nlb"
+  })
+}
+
+resource "aws_route_table_association" "relay" {
+  for_each = var.relay_route_table_id == null ? {} : aws_subnet.relay
+
+  subnet_id      = each.value.id
+  route_table_id = var.relay_route_table_id
+}
+
+resource "aws_route_table_association" "nlb" {
+  for_each = var.nlb_route_table_id == null ? {} : aws_subnet.nlb
+
+  subnet_id      = each.value.id
+  route_table_id = var.nlb_route_table_id
+}
+
+# --- the NLB's security group ---------------------------------------------------------------------
+# Feed ports only from the exchange. Egress only to the relay subnets: the feed ports (forwarded
+# connections) and the health port (health checks, sent from the NLB's own addresses).
+
+resource "aws_security_group" "nlb" {
+  name        = "${var.name}-nlb"
+  description = "mcast-relay NLB: feed ports from the exchange only"
+  vpc_id      = var.vpc_id
+  tags        = merge(local.tags, { Name = "${var.name}-nlb" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "nlb_feed" {
+  for_each = { for pair in setproduct(keys(local.feeds_by_name), var.exchange_cidrs) : "${pair[0]}-${pair[1]}" => {
+    port = local.feeds_by_name[pair[0]].port
+    cidr = pair[1]
+    feed = pair[0]
+  } }
+
+  security_group_id = aws_security_group.nlb.id
+  description       = "feed ${each.value.feed} from the exchange"
+  ip_protocol       = "tcp"
+  from_port         = each.value.port
+  to_port           = each.value.port
+  cidr_ipv4         = each.value.cidr
+}
+
+resource "aws_vpc_security_group_egress_rule" "nlb_to_relay" {
+  for_each = { for pair in setproduct(concat([for f in var.feeds : f.port], [var.health_port]), values(var.relay_subnets)) : "${pair[0]}-${pair[1]}" => {
+    port = pair[0]
+    cidr = pair[1]
+  } }
+
+  security_group_id = aws_security_group.nlb.id
+  description       = each.value.port == var.health_port ? "health checks to the relay" : "feed traffic to the relay"
+  ip_protocol       = "tcp"
+  from_port         = each.value.port
+  to_port           = each.value.port
+  cidr_ipv4         = each.value.cidr
+}
+
+# --- the relay tasks' security group (on each task's awsvpc ENI) ----------------------------------
+
+resource "aws_security_group" "task" {
+  name        = "${var.name}-task"
+  description = "mcast-relay tasks: feeds from the exchange, health from the NLB, multicast out"
+  vpc_id      = var.vpc_id
+  tags        = merge(local.tags, { Name = "${var.name}-task" })
+}
+
+# The NLB preserves the client's address, so the task sees the exchange's CIDRs on the feed ports.
+resource "aws_vpc_security_group_ingress_rule" "task_feed" {
+  for_each = { for pair in setproduct(keys(local.feeds_by_name), var.exchange_cidrs) : "${pair[0]}-${pair[1]}" => {
+    port = local.feeds_by_name[pair[0]].port
+    cidr = pair[1]
+    feed = pair[0]
+  } }
+
+  security_group_id = aws_security_group.task.id
+  description       = "feed ${each.value.feed} from the exchange (client address preserved by the NLB)"
+  ip_protocol       = "tcp"
+  from_port         = each.value.port
+  to_port           = each.value.port
+  cidr_ipv4         = each.value.cidr
+}
+
+# Health checks come from the NLB's addresses in its own subnets, and from nowhere else.
+resource "aws_vpc_security_group_ingress_rule" "task_health" {
+  for_each = var.nlb_subnets
+
+  security_group_id = aws_security_group.task.id
+  description       = "NLB health checks from ${each.key}"
+  ip_protocol       = "tcp"
+  from_port         = var.health_port
+  to_port           = var.health_port
+  cidr_ipv4         = each.value
+}
+
+# IGMP as AWS documents it for Transit Gateway multicast: queries arrive from 0.0.0.0 (to 224.0.0.1).
+resource "aws_vpc_security_group_ingress_rule" "task_igmp_query" {
+  security_group_id = aws_security_group.task.id
+  description       = "IGMP query from the Transit Gateway (0.0.0.0 to 224.0.0.1)"
+  ip_protocol       = "2"
+  cidr_ipv4         = "0.0.0.0/32"
+}
+
+resource "aws_vpc_security_group_egress_rule" "task_multicast" {
+  for_each = local.destinations_by_key
+
+  security_group_id = aws_security_group.task.id
+  description       = "multicast of feed ${each.value.feed} to ${each.value.group}:${each.value.port}"
+  ip_protocol       = "udp"
+  from_port         = each.value.port
+  to_port           = each.value.port
+  cidr_ipv4         = "${each.value.group}/32"
+}
+
+resource "aws_vpc_security_group_egress_rule" "task_igmp_leave" {
+  security_group_id = aws_security_group.task.id
+  description       = "IGMPv2 leave (to 224.0.0.2)"
+  ip_protocol       = "2"
+  cidr_ipv4         = "224.0.0.2/32"
+}
+
+resource "aws_vpc_security_group_egress_rule" "task_igmp_report" {
+  for_each = toset(local.groups)
+
+  security_group_id = aws_security_group.task.id
+  description       = "IGMPv2 membership report for ${each.key}"
+  ip_protocol       = "2"
+  cidr_ipv4         = "${each.key}/32"
+}
+
+# PutMetricData to CloudWatch from the task (the awslogs driver and image pulls go through the host).
+resource "aws_vpc_security_group_egress_rule" "task_https" {
+  for_each = toset(var.https_egress_cidrs)
+
+  security_group_id = aws_security_group.task.id
+  description       = "HTTPS to CloudWatch (metrics)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = each.key
+}
+
+# --- the ECS hosts' security group (primary ENI): no inbound at all --------------------------------
+
+resource "aws_security_group" "host" {
+  name        = "${var.name}-host"
+  description = "mcast-relay ECS hosts: no inbound; HTTPS out to ECS, ECR, CloudWatch Logs, SSM"
+  vpc_id      = var.vpc_id
+  tags        = merge(local.tags, { Name = "${var.name}-host" })
+}
+
+resource "aws_vpc_security_group_egress_rule" "host_https" {
+  for_each = toset(var.https_egress_cidrs)
+
+  security_group_id = aws_security_group.host.id
+  description       = "HTTPS to ECS, ECR, S3 (image layers), CloudWatch Logs, SSM"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = each.key
+}
