@@ -1,0 +1,112 @@
+package io.mcastrelay.egress;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.mcastrelay.loadtest.bench.BenchAeron;
+import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.IpcMessageDescriptor;
+import io.mcastrelay.wire.IpcMessageFlyweight;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The egress hot path: the benchmark thread offers 8 IPC messages (as ingress publishes them) into a real embedded
+ * media driver's stream, then runs one egress duty cycle ({@link EgressAgent#doWork()}: poll, {@link MulticastAdapter}
+ * decode, {@link MulticastSender} send with a JDK {@code DatagramChannel} to a multicast group on {@code lo}, counters,
+ * latency recorders). Times and allocation are per datagram.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+public class EgressSendBenchmark {
+    static final int MESSAGES = 8;
+
+    @Param({"64", "256", "1400"})
+    int payloadBytes;
+
+    private BenchAeron aeron;
+    private Publication publication;
+    private Subscription subscription;
+    private EgressCounters counters;
+    private MulticastSender sender;
+    private EgressAgent agent;
+    private UnsafeBuffer message;
+    private int messageLength;
+
+    /**
+     * Starts the driver, the stream, the feed's socket on {@code lo} and the agent, and encodes the message.
+     *
+     * @throws IOException if the socket cannot be opened.
+     */
+    @Setup
+    public void setUp() throws IOException {
+        aeron = new BenchAeron("egress");
+        final Destination destination = Destination.parse("239.255.88.1:17999");
+        final EgressSettings.Feed feed = new EgressSettings.Feed("bench", BenchAeron.CHANNEL, 2001,
+            List.of(destination));
+        final EgressSettings settings = new EgressSettings("lo", 1, true, 0, "backoff", 64, List.of(feed));
+        publication = aeron.aeron().addPublication(feed.channel(), feed.streamId());
+        subscription = aeron.aeron().addSubscription(feed.channel(), feed.streamId());
+        BenchAeron.awaitConnected(publication, subscription);
+        counters = new EgressCounters(aeron.aeron(), feed.name(), feed.destinations());
+        sender = new MulticastSender(EgressInterface.resolve("lo"), settings, feed.destinations(), counters);
+        final MulticastAdapter adapter = new MulticastAdapter(sender, counters, new OffsetEpochNanoClock());
+        agent = new EgressAgent(new Subscription[] {subscription}, new MulticastAdapter[] {adapter}, 64,
+            "relay-egress[bench]");
+        messageLength = IpcMessageDescriptor.HEADER_LENGTH + payloadBytes;
+        message = new UnsafeBuffer(new byte[messageLength]);
+        final long now = System.currentTimeMillis() * 1_000_000L;
+        IpcMessageFlyweight.encodeHeader(message, 0, payloadBytes, destination.egressGroup(),
+            destination.egressPort(), destination.group(), destination.port(), 1, 1, now, now);
+    }
+
+    /**
+     * Eight messages in, one duty cycle out.
+     *
+     * @return datagrams the duty cycle sent.
+     */
+    @Benchmark
+    @OperationsPerInvocation(MESSAGES)
+    public int pollAndSend() {
+        for (int i = 0; i < MESSAGES; i++) {
+            for (int attempt = 0; attempt < 1000 && publication.offer(message, 0, messageLength) < 0; attempt++) {
+                agent.doWork();
+            }
+        }
+        return agent.doWork();
+    }
+
+    /** Checks every datagram went out, and closes everything whatever the check says. */
+    @TearDown
+    public void tearDown() {
+        final long datagrams = counters.destinations().get(0).datagrams().get();
+        final long errors = counters.sendErrors(SendError.IO_ERROR).get()
+            + counters.sendErrors(SendError.UNKNOWN_DESTINATION).get();
+        CloseHelper.closeAll(sender, counters, subscription, publication, aeron);
+        if (datagrams == 0 || errors != 0) {
+            throw new IllegalStateException("datagrams " + datagrams + ", errors " + errors);
+        }
+    }
+}

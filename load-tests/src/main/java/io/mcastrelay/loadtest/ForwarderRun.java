@@ -1,0 +1,290 @@
+package io.mcastrelay.loadtest;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.NetworkInterface;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * One forwarder through one scenario: start it, wait until it listens, start the subscribers and the generators on
+ * a common schedule, show progress every second, let the forwarder drain, read its counters, stop it, and sum up.
+ * The control thread runs it; the generators and subscribers have threads of their own.
+ */
+final class ForwarderRun {
+    private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Scenario scenario;
+    private final Forwarder.Kind kind;
+    private final LoadTestOptions options;
+    private final Path workDir;
+    private final PrintStream out;
+    private final List<LoadGenerator> generators = new ArrayList<>();
+    private final List<LoadReceiver> receivers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Histogram corrected = LoadReceiver.newHistogram();
+    private final Histogram raw = LoadReceiver.newHistogram();
+    private final Histogram lateness = new Histogram(LoadReceiver.HIGHEST_TRACKABLE_NS, 2);
+    private final Histogram interval = LoadReceiver.newHistogram();
+    private final Histogram scratch = LoadReceiver.newHistogram();
+    private final Histogram latenessScratch = new Histogram(LoadReceiver.HIGHEST_TRACKABLE_NS, 2);
+
+    ForwarderRun(
+        final Scenario scenario, final Forwarder.Kind kind, final LoadTestOptions options, final Path workDir,
+        final PrintStream out) {
+        this.scenario = scenario;
+        this.kind = kind;
+        this.options = options;
+        this.workDir = workDir;
+        this.out = out;
+    }
+
+    RunResult run() throws IOException, InterruptedException {
+        final int feeds = scenario.feeds();
+        final int[] feedPorts = new int[feeds];
+        final int[][] feedGroups = new int[feeds][scenario.groupsPerFeed()];
+        final int[] allGroups = new int[scenario.streams()];
+        final int udpPort = FreePorts.udp();
+        for (int f = 0; f < feeds; f++) {
+            feedPorts[f] = FreePorts.tcp();
+            for (int g = 0; g < scenario.groupsPerFeed(); g++) {
+                final int stream = f * scenario.groupsPerFeed() + g;
+                feedGroups[f][g] = 0xEFFF_4D00 | (stream + 1);
+                allGroups[stream] = feedGroups[f][g];
+            }
+        }
+        final String runName = scenario.name() + "-" + kind.fileName();
+        final long udpErrorsBefore = UdpStats.receiveBufferErrors();
+        final Forwarder forwarder = Forwarder.start(kind, options, workDir, runName, feedPorts, feedGroups, udpPort);
+        try {
+            forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
+            forwarder.collectStartupGarbage(options.java());
+            // this JVM's own garbage (the previous run's histograms and threads) is collected now, not in the window
+            System.gc();
+            final RunClock clock = new RunClock(TimeUnit.MILLISECONDS.toNanos(300), options.warmupNs(),
+                options.durationNs());
+            final int runToken = ThreadLocalRandom.current().nextInt();
+            final NetworkInterface networkInterface = NetworkInterface.getByName(options.networkInterface());
+            for (int s = 0; s < scenario.subscribers(); s++) {
+                receivers.add(new LoadReceiver(networkInterface, udpPort, allGroups, clock, runToken));
+            }
+            for (int f = 0; f < feeds; f++) {
+                generators.add(new LoadGenerator(feedPorts[f], f * scenario.groupsPerFeed(), feedGroups[f], udpPort,
+                    scenario.payloads(), scenario.rate(), clock, runToken, options.spin()));
+            }
+            start("subscriber", receivers);
+            start("generator", generators);
+            final Window window = watch(clock, forwarder);
+            drainReceivers();
+            final long sent = sent();
+            final ForwarderCounters counters = forwarder.awaitCounters(sent, TimeUnit.SECONDS.toNanos(10));
+            receivers.forEach(LoadReceiver::close);
+            for (final Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            collectHistograms();
+            forwarder.stop();
+            final GcLog.Pauses gc = GcLog.pauses(forwarder.gcLog(), clock.measureStartEpochMs(),
+                clock.measureEndEpochMs());
+            final RunResult result = result(sent, window, counters, gc, udpErrorsBefore, forwarder.exitValue());
+            checkFailures();
+            return result;
+        } finally {
+            receivers.forEach(LoadReceiver::close);
+            forwarder.stop();
+        }
+    }
+
+    private void start(final String name, final List<? extends Runnable> runnables) {
+        for (int i = 0; i < runnables.size(); i++) {
+            final Thread thread = new Thread(runnables.get(i), name + "-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    /** Counts at the window's edges, heap snapshots (steady state). */
+    private record Window(long sentAtStart, long sentAtEnd, long receivedAtStart, long receivedAtEnd,
+        HeapSnapshot.Delta heap, long driverCollections) {
+    }
+
+    /** @return collections this JVM (the generators' and subscribers') has run so far. */
+    private static long driverCollections() {
+        long collections = 0;
+        for (final GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            collections += Math.max(0, bean.getCollectionCount());
+        }
+        return collections;
+    }
+
+    private Window watch(final RunClock clock, final Forwarder forwarder) {
+        final boolean heap = "steady".equals(options.set());
+        long sentAtStart = -1;
+        long sentAtEnd = -1;
+        long receivedAtStart = 0;
+        long receivedAtEnd = 0;
+        HeapSnapshot heapAtStart = null;
+        HeapSnapshot heapAtEnd = null;
+        long driverAtStart = 0;
+        long driverAtEnd = 0;
+        long lastSent = 0;
+        long lastReceived = 0;
+        long nextReportNs = SECOND_NS;
+        clock.awaitStart();
+        while (!generatorsDone()) {
+            final long elapsedNs = clock.elapsedNs();
+            if (sentAtStart < 0 && elapsedNs >= clock.warmupNs()) {
+                sentAtStart = sent();
+                receivedAtStart = received();
+                driverAtStart = driverCollections();
+                heapAtStart = heap ? HeapSnapshot.take(options.java(), forwarder.pid()) : null;
+            }
+            if (sentAtEnd < 0 && elapsedNs >= clock.endNs() - TimeUnit.MILLISECONDS.toNanos(20)) {
+                sentAtEnd = sent();
+                receivedAtEnd = received();
+                driverAtEnd = driverCollections();
+                heapAtEnd = heap ? HeapSnapshot.take(options.java(), forwarder.pid()) : null;
+            }
+            if (elapsedNs >= nextReportNs) {
+                final long sent = sent();
+                final long received = received();
+                progress(elapsedNs, clock, sent - lastSent, (received - lastReceived) / subscribers());
+                lastSent = sent;
+                lastReceived = received;
+                nextReportNs += SECOND_NS;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        if (sentAtEnd < 0) {
+            sentAtEnd = sent();
+            receivedAtEnd = received();
+            driverAtEnd = driverCollections();
+            heapAtEnd = heap ? HeapSnapshot.take(options.java(), forwarder.pid()) : null;
+        }
+        return new Window(Math.max(sentAtStart, 0), sentAtEnd, receivedAtStart, receivedAtEnd,
+            heapAtStart != null && heapAtEnd != null ? new HeapSnapshot.Delta(heapAtStart, heapAtEnd) : null,
+            driverAtEnd - driverAtStart);
+    }
+
+    private void progress(final long elapsedNs, final RunClock clock, final long sent, final long received) {
+        interval.reset();
+        for (final LoadReceiver receiver : receivers) {
+            receiver.intervalWarmupInto(scratch);
+            interval.add(scratch);
+            receiver.intervalCorrectedInto(scratch);
+            interval.add(scratch);
+            corrected.add(scratch);
+            receiver.intervalRawInto(scratch);
+            raw.add(scratch);
+        }
+        for (final LoadGenerator generator : generators) {
+            generator.latenessInto(latenessScratch);
+            lateness.add(latenessScratch);
+        }
+        final String phase = elapsedNs < clock.warmupNs() ? "warm-up" : "measure";
+        out.printf("  %-16s %3ds %-7s sent %9s/s  received %9s/s per subscriber  behind %8d  latency p50 %s"
+                + " p99 %s max %s%n",
+            kind.label, elapsedNs / SECOND_NS, phase, Report.count(sent), Report.count(received),
+            sent() - received() / subscribers(), Report.micros(interval.getValueAtPercentile(50)),
+            Report.micros(interval.getValueAtPercentile(99)), Report.micros(interval.getMaxValue()));
+        out.flush();
+    }
+
+    private void collectHistograms() {
+        for (final LoadReceiver receiver : receivers) {
+            receiver.intervalCorrectedInto(scratch);
+            corrected.add(scratch);
+            receiver.intervalRawInto(scratch);
+            raw.add(scratch);
+        }
+        for (final LoadGenerator generator : generators) {
+            generator.latenessInto(latenessScratch);
+            lateness.add(latenessScratch);
+        }
+    }
+
+    /** Waits until no subscriber received anything for half a second (at most 5 s). */
+    private void drainReceivers() {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long last = -1;
+        while (System.nanoTime() - deadline < 0) {
+            final long now = received();
+            if (now == last) {
+                return;
+            }
+            last = now;
+            Forwarder.sleepMs(500);
+        }
+    }
+
+    private RunResult result(
+        final long sent, final Window window, final ForwarderCounters counters, final GcLog.Pauses gc,
+        final long udpErrorsBefore, final int exitValue) {
+        final double seconds = options.durationNs() / 1e9;
+        long received = 0;
+        long duplicates = 0;
+        int receiveBuffer = Integer.MAX_VALUE;
+        for (final LoadReceiver receiver : receivers) {
+            received += receiver.received() - receiver.duplicates();
+            duplicates += receiver.duplicates();
+            receiveBuffer = Math.min(receiveBuffer, receiver.receiveBufferBytes());
+        }
+        return new RunResult(scenario, kind, sent, (window.sentAtEnd() - window.sentAtStart()) / seconds,
+            (window.receivedAtEnd() - window.receivedAtStart()) / seconds / subscribers(),
+            sent * receivers.size() - received, duplicates, counters, corrected, raw, lateness, gc,
+            UdpStats.receiveBufferErrors() - udpErrorsBefore, receiveBuffer, window.heap(), exitValue,
+            options.durationNs(), window.driverCollections());
+    }
+
+    /** @return subscribers, at least 1 to divide by (a run may have none: the forwarder alone). */
+    private int subscribers() {
+        return Math.max(1, receivers.size());
+    }
+
+    private boolean generatorsDone() {
+        for (final LoadGenerator generator : generators) {
+            if (!generator.done()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long sent() {
+        long sent = 0;
+        for (final LoadGenerator generator : generators) {
+            sent += generator.framesSent();
+        }
+        return sent;
+    }
+
+    private long received() {
+        long received = 0;
+        for (final LoadReceiver receiver : receivers) {
+            received += receiver.received();
+        }
+        return received;
+    }
+
+    private void checkFailures() throws IOException {
+        for (final LoadGenerator generator : generators) {
+            if (generator.failure() != null) {
+                throw new IOException(kind.label + ": a generator failed", generator.failure());
+            }
+        }
+        for (final LoadReceiver receiver : receivers) {
+            if (receiver.failure() != null) {
+                throw new IOException(kind.label + ": a subscriber failed", receiver.failure());
+            }
+        }
+    }
+}
