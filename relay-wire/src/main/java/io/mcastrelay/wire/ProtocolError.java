@@ -12,8 +12,10 @@ public enum ProtocolError {
     BAD_LENGTH("bad-length"),
     /** A type that relay-v1 does not define. */
     UNKNOWN_TYPE("unknown-type"),
-    /** A type in 0x03..0x0F, reserved for session control in a later version. */
+    /** A type in 0x05..0x0F, reserved for a later version. */
     RESERVED_TYPE("reserved-type"),
+    /** A type defined for the other direction: an ACK sent to the relay, or DATA or HELLO sent by the relay. */
+    WRONG_DIRECTION("wrong-direction"),
     /** {@code flags} other than 0. */
     NON_ZERO_FLAGS("non-zero-flags"),
     /** A DATA frame whose {@code reserved} field is not 0. */
@@ -23,7 +25,17 @@ public enum ProtocolError {
     /** A DATA frame for UDP port 0. */
     PORT_ZERO("port-zero"),
     /** A payload over 65507 bytes (relay-v1) or over the feed's maximum (length-prefixed). */
-    PAYLOAD_TOO_LARGE("payload-too-large");
+    PAYLOAD_TOO_LARGE("payload-too-large"),
+    /** A HELLO whose major version is not 1. */
+    UNSUPPORTED_VERSION("unsupported-version"),
+    /** A HELLO with a zero {@code sessionId}, a zero {@code firstSequence} or a non-zero {@code reserved}. */
+    BAD_HELLO("bad-hello"),
+    /** A HELLO that is not the connection's first frame. */
+    LATE_HELLO("late-hello"),
+    /** A HELLO naming another feed than the one whose port it reached. */
+    FEED_MISMATCH("feed-mismatch"),
+    /** A DATA frame with sequence 0 on a connection that said HELLO: a session numbers every frame. */
+    UNNUMBERED_IN_SESSION("unnumbered-in-session");
 
     private static final ProtocolError[] VALUES = values();
 

@@ -13,6 +13,12 @@ public final class RelayCounterTypes {
     /** A per-destination egress counter (datagrams, bytes). */
     public static final int EGRESS_DESTINATION = 0x52_4C_00_03;
 
+    /**
+     * Per feed, the position up to which the egress has sent the feed's IPC stream as multicast; key: the stream id
+     * (4 bytes, little-endian). Ingress reads it to acknowledge sessions (relay-v1.1 ACK) only for frames sent.
+     */
+    public static final int EGRESS_SENT_POSITION = 0x52_4C_00_04;
+
     private RelayCounterTypes() {
     }
 }

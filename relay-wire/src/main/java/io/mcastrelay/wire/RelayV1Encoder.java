@@ -95,6 +95,63 @@ public final class RelayV1Encoder {
     }
 
     /**
+     * Writes a HELLO frame (relay-v1.1), the first frame of a connection that opens or resumes a session.
+     *
+     * @param buffer        to write into.
+     * @param offset        where the frame starts.
+     * @param sessionId     the sender's session, non-zero.
+     * @param firstSequence the sequence of the next DATA frame on this connection, non-zero.
+     * @param sendTimeNanos the sender's wall clock in ns since the epoch, 0 if unknown.
+     * @param feed          the feed's name in US-ASCII, 1..64 bytes.
+     * @return the frame's total length, 32 + the name's length.
+     */
+    public static int encodeHello(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long sessionId,
+        final long firstSequence,
+        final long sendTimeNanos,
+        final byte[] feed) {
+        final int length = HelloFrameFlyweight.HEADER_LENGTH + feed.length;
+        buffer.putShort(offset + FrameDescriptor.LENGTH_OFFSET, (short)length, BIG_ENDIAN);
+        buffer.putByte(offset + FrameDescriptor.TYPE_OFFSET, (byte)FrameDescriptor.TYPE_HELLO);
+        buffer.putByte(offset + FrameDescriptor.FLAGS_OFFSET, (byte)0);
+        buffer.putByte(offset + HelloFrameFlyweight.VERSION_MAJOR_OFFSET, (byte)FrameDescriptor.VERSION_MAJOR);
+        buffer.putByte(offset + HelloFrameFlyweight.VERSION_MINOR_OFFSET, (byte)FrameDescriptor.VERSION_MINOR);
+        buffer.putShort(offset + HelloFrameFlyweight.RESERVED_OFFSET, (short)0, BIG_ENDIAN);
+        buffer.putLong(offset + HelloFrameFlyweight.SESSION_ID_OFFSET, sessionId, BIG_ENDIAN);
+        buffer.putLong(offset + HelloFrameFlyweight.FIRST_SEQUENCE_OFFSET, firstSequence, BIG_ENDIAN);
+        buffer.putLong(offset + HelloFrameFlyweight.SEND_TIME_NANOS_OFFSET, sendTimeNanos, BIG_ENDIAN);
+        buffer.putBytes(offset + HelloFrameFlyweight.FEED_OFFSET, feed);
+        return length;
+    }
+
+    /**
+     * Writes an ACK frame (relay-v1.1), relay to sender.
+     *
+     * @param buffer        to write into.
+     * @param offset        where the frame starts.
+     * @param sessionId     the session acknowledged.
+     * @param ackedSequence every DATA sequence up to this one has been sent.
+     * @param sendTimeNanos the relay's wall clock in ns since the epoch.
+     * @return 28, the frame's length.
+     */
+    public static int encodeAck(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long sessionId,
+        final long ackedSequence,
+        final long sendTimeNanos) {
+        buffer.putShort(offset + FrameDescriptor.LENGTH_OFFSET, (short)AckFrameFlyweight.FRAME_LENGTH, BIG_ENDIAN);
+        buffer.putByte(offset + FrameDescriptor.TYPE_OFFSET, (byte)FrameDescriptor.TYPE_ACK);
+        buffer.putByte(offset + FrameDescriptor.FLAGS_OFFSET, (byte)0);
+        buffer.putLong(offset + AckFrameFlyweight.SESSION_ID_OFFSET, sessionId, BIG_ENDIAN);
+        buffer.putLong(offset + AckFrameFlyweight.ACKED_SEQUENCE_OFFSET, ackedSequence, BIG_ENDIAN);
+        buffer.putLong(offset + AckFrameFlyweight.SEND_TIME_NANOS_OFFSET, sendTimeNanos, BIG_ENDIAN);
+        return AckFrameFlyweight.FRAME_LENGTH;
+    }
+
+    /**
      * Writes a whole {@code length-prefixed} frame.
      *
      * @param buffer        to write into.

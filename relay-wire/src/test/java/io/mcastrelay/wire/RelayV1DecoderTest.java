@@ -93,7 +93,7 @@ class RelayV1DecoderTest {
         "type zero, 00140000, UNKNOWN_TYPE",
         "type 0x10, 00141000, UNKNOWN_TYPE",
         "type 0xff, 0014ff00, UNKNOWN_TYPE",
-        "type 0x03 reserved, 00140300, RESERVED_TYPE",
+        "type 0x05 reserved, 00140500, RESERVED_TYPE",
         "type 0x0f reserved, 00140f00, RESERVED_TYPE",
         "data flags, 001c0101, NON_ZERO_FLAGS",
         "heartbeat flags, 00140280, NON_ZERO_FLAGS",
