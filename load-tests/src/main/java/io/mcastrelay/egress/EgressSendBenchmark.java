@@ -13,6 +13,7 @@ import io.mcastrelay.wire.IpcMessageFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,11 +71,11 @@ public class EgressSendBenchmark {
         publication = aeron.aeron().addPublication(feed.channel(), feed.streamId());
         subscription = aeron.aeron().addSubscription(feed.channel(), feed.streamId());
         BenchAeron.awaitConnected(publication, subscription);
-        counters = new EgressCounters(aeron.aeron(), feed.name(), feed.destinations());
+        counters = new EgressCounters(aeron.aeron(), feed.name(), feed.destinations(), feed.streamId());
         sender = new MulticastSender(EgressInterface.resolve("lo"), settings, feed.destinations(), counters);
         final MulticastAdapter adapter = new MulticastAdapter(sender, counters, new OffsetEpochNanoClock());
-        agent = new EgressAgent(new Subscription[] {subscription}, new MulticastAdapter[] {adapter}, 64,
-            "relay-egress[bench]");
+        agent = new EgressAgent(new Subscription[] {subscription}, new MulticastAdapter[] {adapter},
+            new AtomicCounter[] {counters.sentPosition()}, 64, "relay-egress[bench]");
         messageLength = IpcMessageDescriptor.HEADER_LENGTH + payloadBytes;
         message = new UnsafeBuffer(new byte[messageLength]);
         final long now = System.currentTimeMillis() * 1_000_000L;

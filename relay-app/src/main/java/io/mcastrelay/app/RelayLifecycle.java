@@ -73,7 +73,8 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             egress = new Egress(settings.egress(), aeron, clock);
             egress.start();
             ingress = new IngressServer(
-                settings.feeds(), aeron, clock, settings.backPressureRetryNs(), settings.receiveBufferBytes());
+                settings.feeds(), aeron, clock, settings.backPressureRetryNs(), settings.receiveBufferBytes(),
+                settings.ackIntervalNs());
             ingress.start();
         } catch (final RuntimeException ex) {
             closeAll();

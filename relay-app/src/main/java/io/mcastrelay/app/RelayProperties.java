@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -57,11 +58,13 @@ public record RelayProperties(
      * @param bindAddress       the local address every feed listens on.
      * @param backPressureRetry how long a back-pressured connection waits before it tries to publish again.
      * @param receiveBuffer     SO_RCVBUF of accepted connections; 0 keeps the OS default, which auto-tunes.
+     * @param ackInterval       how often a session (a sender that said HELLO) is told what has been sent.
      */
     public record Ingress(
         @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
         @NotNull @DefaultValue("100us") Duration backPressureRetry,
-        @NotNull @DefaultValue("0B") DataSize receiveBuffer) {
+        @NotNull @DefaultValue("0B") DataSize receiveBuffer,
+        @NotNull @DefaultValue("10ms") Duration ackInterval) {
     }
 
     /**
@@ -110,7 +113,8 @@ public record RelayProperties(
      * @param streamId       Aeron stream id of the feed; default 1001 for the first feed, 1002 for the next...
      */
     public record Feed(
-        @NotBlank String name,
+        @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
+            message = "must be 1 to 64 letters, digits, '.', '_' or '-' (senders name it in HELLO)") String name,
         @Min(1) @Max(65535) int port,
         @NotBlank @DefaultValue("relay-v1") String framing,
         @NotEmpty List<String> destinations,

@@ -1,5 +1,6 @@
 package io.mcastrelay.app;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.springframework.core.env.Environment;
  * @param driverTimeoutNs    how long the client waits for the driver.
  * @param backPressureRetryNs how long a back-pressured connection waits between attempts.
  * @param receiveBufferBytes SO_RCVBUF of accepted connections, 0 for the OS default.
+ * @param ackIntervalNs      how often sessions' acknowledgements are brought up to date.
  * @param readinessGraceNs   how long readiness is DOWN before the relay stops accepting.
  * @param drainTimeoutNs     how long shutdown may drain.
  */
@@ -38,6 +40,7 @@ public record RelaySettings(
     long driverTimeoutNs,
     long backPressureRetryNs,
     int receiveBufferBytes,
+    long ackIntervalNs,
     long readinessGraceNs,
     long drainTimeoutNs) {
 
@@ -93,8 +96,17 @@ public record RelaySettings(
         return new RelaySettings(feeds, egressSettings(properties.egress(), egressFeeds),
             properties.aeron().embeddedDriver(), properties.aeron().directory(),
             properties.aeron().driverTimeout().toNanos(), properties.ingress().backPressureRetry().toNanos(),
-            (int)properties.ingress().receiveBuffer().toBytes(), properties.shutdown().readinessGrace().toNanos(),
+            (int)properties.ingress().receiveBuffer().toBytes(), ackInterval(properties.ingress().ackInterval()),
+            properties.shutdown().readinessGrace().toNanos(),
             properties.shutdown().drainTimeout().toNanos());
+    }
+
+    private static long ackInterval(final Duration interval) {
+        if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new InvalidConfigurationPropertyValueException("relay.ingress.ack-interval", interval,
+                "must lie between 1ms and 1s: senders keep every frame until it is acknowledged");
+        }
+        return interval.toNanos();
     }
 
     private static void claimPort(final Map<Integer, String> ports, final Integer port, final String owner) {

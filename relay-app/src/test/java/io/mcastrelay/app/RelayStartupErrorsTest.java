@@ -60,6 +60,8 @@ class RelayStartupErrorsTest {
         "relay.egress.idle-strategy     | spin-a-lot         | must be one of",
         "relay.aeron.term-length        | 100KB              | power of two",
         "relay.feeds[0].idle-timeout    | 0s                 | must be positive",
+        "relay.ingress.ack-interval     | 0ms                | must lie between 1ms and 1s",
+        "relay.ingress.ack-interval     | 5s                 | must lie between 1ms and 1s",
     })
     void shouldStopStartUpNamingTheBadSetting(final String property, final String value, final String reason) {
         runner.withPropertyValues(with(property + "=" + value)).run(context -> {
@@ -101,6 +103,8 @@ class RelayStartupErrorsTest {
         "relay.feeds[0].port            | 0     | feeds[0].port",
         "relay.egress.ttl               | 0     | egress.ttl",
         "relay.feeds[1].max-connections | 0     | feeds[1].maxConnections",
+        "relay.feeds[0].name            | 'te st' | feeds[0].name",
+        "relay.feeds[0].name            | -test | feeds[0].name",
     })
     void shouldStopStartUpOnOutOfRangeValuesNamingTheSetting(
         final String property, final String value, final String field) {

@@ -24,6 +24,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,9 +85,12 @@ public final class Egress implements AutoCloseable {
             final int feedCount = settings.feeds().size();
             final Subscription[] polled = new Subscription[feedCount];
             final MulticastAdapter[] adapters = new MulticastAdapter[feedCount];
+            final AtomicCounter[] sentPositions = new AtomicCounter[feedCount];
             for (int i = 0; i < feedCount; i++) {
                 final EgressSettings.Feed feed = settings.feeds().get(i);
-                final EgressCounters feedCounters = new EgressCounters(aeron, feed.name(), feed.destinations());
+                final EgressCounters feedCounters = new EgressCounters(
+                    aeron, feed.name(), feed.destinations(), feed.streamId());
+                sentPositions[i] = feedCounters.sentPosition();
                 counters.put(feed.name(), feedCounters);
                 final MulticastSender sender = new MulticastSender(
                     egressInterface, settings, feed.destinations(), feedCounters);
@@ -98,7 +102,7 @@ public final class Egress implements AutoCloseable {
                     egressInterface.networkInterface().getName(), egressInterface.address().getHostAddress(),
                     sender.localAddress(), settings.ttl(), settings.loopback(), feed.destinations());
             }
-            final EgressAgent agent = new EgressAgent(polled, adapters, settings.fragmentLimit(),
+            final EgressAgent agent = new EgressAgent(polled, adapters, sentPositions, settings.fragmentLimit(),
                 "relay-egress" + counters.keySet());
             final ErrorHandler errorHandler = ex -> LOG.error("egress agent error, counted; egress goes on", ex);
             runner = new AgentRunner(idleStrategy(settings.idleStrategy()), errorHandler, errors, agent);

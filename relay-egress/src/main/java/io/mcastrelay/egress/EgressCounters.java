@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
+import org.agrona.concurrent.UnsafeBuffer;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Ipv4;
 import io.mcastrelay.wire.RelayCounterTypes;
@@ -26,6 +27,7 @@ public final class EgressCounters implements AutoCloseable {
     private final List<PerDestination> destinationList = new ArrayList<>();
     private final AtomicCounter[] sendErrors = new AtomicCounter[SendError.values().length];
     private final AtomicCounter sendBufferFull;
+    private final Counter sentPosition;
     private final EgressLatency latency = new EgressLatency();
 
     /**
@@ -34,8 +36,10 @@ public final class EgressCounters implements AutoCloseable {
      * @param aeron        a connected client.
      * @param feed         the feed's name.
      * @param destinations the feed's destinations; one pair of counters per distinct VPC-side group:port.
+     * @param streamId     the feed's IPC stream id, the key of its sent-position counter.
      */
-    public EgressCounters(final Aeron aeron, final String feed, final List<Destination> destinations) {
+    public EgressCounters(
+        final Aeron aeron, final String feed, final List<Destination> destinations, final int streamId) {
         this.feed = feed;
         for (final Destination destination : destinations) {
             if (!this.destinations.containsKey(destination.egressKey())) {
@@ -53,6 +57,13 @@ public final class EgressCounters implements AutoCloseable {
                 "relay.egress.send.errors feed=" + feed + " reason=" + error.reason());
         }
         sendBufferFull = add(aeron, RelayCounterTypes.EGRESS, "relay.egress.send.buffer.full feed=" + feed);
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[Integer.BYTES]);
+        key.putInt(0, streamId);
+        final String label = "relay.egress.sent.position feed=" + feed + " stream=" + streamId;
+        final UnsafeBuffer labelBuffer = new UnsafeBuffer(new byte[label.length()]);
+        labelBuffer.putStringWithoutLengthAscii(0, label);
+        sentPosition = aeron.addCounter(
+            RelayCounterTypes.EGRESS_SENT_POSITION, key, 0, Integer.BYTES, labelBuffer, 0, label.length());
     }
 
     private AtomicCounter add(final Aeron aeron, final int typeId, final String label) {
@@ -96,6 +107,17 @@ public final class EgressCounters implements AutoCloseable {
         return sendBufferFull;
     }
 
+    /**
+     * The position in the feed's IPC stream up to which every message has been sent (or dropped as malformed):
+     * ingress acknowledges session frames (relay-v1.1 ACK) once this passes them. Not among {@link #all()}: a
+     * position, not a meter.
+     *
+     * @return the counter, type {@link RelayCounterTypes#EGRESS_SENT_POSITION}, key the stream id.
+     */
+    public AtomicCounter sentPosition() {
+        return sentPosition;
+    }
+
     /** @return the feed's ingress-to-egress and sender-to-egress latency recorders. */
     public EgressLatency latency() {
         return latency;
@@ -109,6 +131,7 @@ public final class EgressCounters implements AutoCloseable {
     @Override
     public void close() {
         CloseHelper.closeAll(all);
+        CloseHelper.close(sentPosition);
     }
 
     /**

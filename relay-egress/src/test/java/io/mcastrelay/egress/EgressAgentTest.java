@@ -28,6 +28,7 @@ import io.mcastrelay.wire.Ipv4;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +63,7 @@ class EgressAgentTest {
             final int streamId = STREAM_IDS.incrementAndGet();
             final EgressSettings.Feed feed = new EgressSettings.Feed(name, channel, streamId, List.of(destinations));
             final EgressSettings settings = new EgressSettings("lo", 1, true, 0, "backoff", 10, List.of(feed));
-            counters = track(new EgressCounters(aeron.aeron(), name, feed.destinations()));
+            counters = track(new EgressCounters(aeron.aeron(), name, feed.destinations(), streamId));
             sender = track(new MulticastSender(EgressInterface.resolve("lo"), settings, feed.destinations(), counters));
             adapter = new MulticastAdapter(sender, counters, clock::get);
             subscription = track(aeron.aeron().addSubscription(channel, streamId));
@@ -71,8 +72,8 @@ class EgressAgentTest {
         }
 
         EgressAgent agent(final int fragmentLimit) {
-            return new EgressAgent(new Subscription[] {subscription}, new MulticastAdapter[] {adapter}, fragmentLimit,
-                "relay-egress[test]");
+            return new EgressAgent(new Subscription[] {subscription}, new MulticastAdapter[] {adapter},
+                new AtomicCounter[] {counters.sentPosition()}, fragmentLimit, "relay-egress[test]");
         }
     }
 
@@ -265,16 +266,22 @@ class EgressAgentTest {
         final TestFeed a = new TestFeed("a", "aeron:ipc", first.destination());
         final TestFeed b = new TestFeed("b", "aeron:ipc", second.destination());
         final EgressAgent agent = new EgressAgent(new Subscription[] {a.subscription, b.subscription},
-            new MulticastAdapter[] {a.adapter, b.adapter}, 2, "relay-egress[a, b]");
+            new MulticastAdapter[] {a.adapter, b.adapter},
+            new AtomicCounter[] {a.counters.sentPosition(), b.counters.sentPosition()}, 2, "relay-egress[a, b]");
         for (int i = 0; i < 5; i++) {
             offer(a.publication, message(first.group(), first.port(), i + 1, payload(8, i)));
             offer(b.publication, message(second.group(), second.port(), i + 1, payload(8, 10 + i)));
         }
 
         assertThat(agent.doWork()).isEqualTo(4);
+        final long twoSent = a.counters.sentPosition().get();
+        assertThat(twoSent).isPositive().isLessThan(a.publication.position());
         assertThat(agent.doWork()).isEqualTo(4);
+        assertThat(a.counters.sentPosition().get()).isGreaterThan(twoSent).isLessThan(a.publication.position());
         assertThat(agent.doWork()).isEqualTo(2);
         assertThat(agent.doWork()).isZero();
+        assertThat(a.counters.sentPosition().get()).isEqualTo(a.publication.position());
+        assertThat(b.counters.sentPosition().get()).isEqualTo(b.publication.position());
 
         assertThat(first.receive(5, () -> { })).extracting(d -> d.payload()[0])
             .containsExactly(payload(8, 0)[0], payload(8, 1)[0], payload(8, 2)[0], payload(8, 3)[0], payload(8, 4)[0]);

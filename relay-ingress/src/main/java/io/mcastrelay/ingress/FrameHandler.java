@@ -4,13 +4,16 @@ import static io.mcastrelay.wire.IpcMessageDescriptor.HEADER_LENGTH;
 import static io.netty.handler.codec.ByteToMessageDecoder.MERGE_CUMULATOR;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
+import io.mcastrelay.wire.AckFrameFlyweight;
 import io.mcastrelay.wire.DataFrameFlyweight;
 import io.mcastrelay.wire.FrameDescriptor;
 import io.mcastrelay.wire.Framing;
+import io.mcastrelay.wire.HelloFrameFlyweight;
 import io.mcastrelay.wire.IpcMessageFlyweight;
 import io.mcastrelay.wire.Ipv4;
 import io.mcastrelay.wire.LengthPrefixedDecoder;
@@ -34,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * (so TCP pushes back on the sender) and a retry runs on this connection's event loop until the claim succeeds.
  * Nothing taken off the socket is dropped, even if the connection closes meanwhile.
  *
+ * <p>Sessions (relay-v1.1): a connection that opens with HELLO gets an ACK at once and then, every ack interval,
+ * one whenever egress has sent further: {@link SessionAcks} pairs the session's sequences with stream positions.
+ * Frames of a resumed session that this relay has already published are skipped and counted as duplicates.
+ *
  * <p>Runs on the feed's event loop only. Allocates nothing per frame.
  */
 final class FrameHandler extends ChannelInboundHandlerAdapter {
@@ -47,7 +54,18 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final BufferClaim claim = new BufferClaim();
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
     private final DataFrameFlyweight data = new DataFrameFlyweight();
+    private final HelloFrameFlyweight hello = new HelloFrameFlyweight();
+    private final SessionAcks acks = new SessionAcks();
     private final Runnable retryTask = this::retry;
+    private final Runnable ackTask = this::ack;
+    private ScheduledFuture<?> retryFuture;
+    private ScheduledFuture<?> ackFuture;
+    /** The session this connection said HELLO for; 0 if it did not (a relay-v1.0 sender). */
+    private long sessionId;
+    /** Frames of the session up to this sequence were published before, by this relay; they are skipped. */
+    private long duplicatesUpTo;
+    private long ackedSequence;
+    private boolean anyFrame;
     private ChannelHandlerContext ctx;
     private ByteBuf cumulation;
     private byte[] copyBuffer;
@@ -100,6 +118,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
         inactive = true;
+        if (ackFuture != null) {
+            ackFuture.cancel(false);
+        }
         if (active) {
             final String reason = closeReason != null ? closeReason
                 : feed.closing ? "relay-shutdown" : "closed-by-peer";
@@ -151,20 +172,31 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         return lastSequence;
     }
 
+    /** The highest sequence acknowledged to the session, for tests. */
+    long ackedSequence() {
+        return ackedSequence;
+    }
+
     private void onBytes() {
         final boolean blocked = cumulation != null && !closed && publishFrames();
+        if (sessionId != 0) {
+            recordSessionProgress();
+        }
         if (blocked) {
             if (!paused) {
                 paused = true;
                 pausedSinceNs = System.nanoTime();
                 counters.backPressureEpisodes().incrementRelease();
                 ctx.channel().config().setAutoRead(false);
+                retryFuture = ctx.executor().scheduleAtFixedRate(
+                    retryTask, feed.backPressureRetryNs, feed.backPressureRetryNs, TimeUnit.NANOSECONDS);
             }
-            ctx.executor().schedule(retryTask, feed.backPressureRetryNs, TimeUnit.NANOSECONDS);
             return;
         }
         if (paused) {
             paused = false;
+            retryFuture.cancel(false);
+            retryFuture = null;
             counters.backPressureNs().getAndAddRelease(System.nanoTime() - pausedSinceNs);
             if (!inactive && !closed) {
                 ctx.channel().config().setAutoRead(true);
@@ -218,11 +250,29 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     private boolean onRelayV1Frame(final int offset, final int length) {
-        if (RelayV1Decoder.type(view, offset) == FrameDescriptor.TYPE_HEARTBEAT) {
+        final int type = RelayV1Decoder.type(view, offset);
+        final boolean first = !anyFrame;
+        anyFrame = true;
+        if (type == FrameDescriptor.TYPE_HEARTBEAT) {
             counters.heartbeats().incrementRelease();
             return true;
         }
+        if (type == FrameDescriptor.TYPE_HELLO) {
+            return onHello(offset, length, first);
+        }
         data.wrap(view, offset);
+        if (sessionId != 0) {
+            final long sequence = data.sequence();
+            if (sequence == 0) {
+                protocolError(ProtocolError.UNNUMBERED_IN_SESSION);
+                return false;
+            }
+            if (sequence <= duplicatesUpTo) {
+                counters.duplicates().incrementRelease();
+                lastSequence = sequence;
+                return true;
+            }
+        }
         final int group = data.group();
         final int port = data.port();
         final int payloadLength = length - DataFrameFlyweight.HEADER_LENGTH;
@@ -240,6 +290,63 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         }
         accept(sequence, payloadLength);
         return true;
+    }
+
+    private boolean onHello(final int offset, final int length, final boolean first) {
+        hello.wrap(view, offset, length);
+        if (!first) {
+            protocolError(ProtocolError.LATE_HELLO);
+            return false;
+        }
+        if (!hello.feedEquals(feed.nameBytes)) {
+            LOG.warn("feed={} remote={} connection={} said HELLO for feed '{}'", feed.name(),
+                ctx.channel().remoteAddress(), connectionId, hello.feed());
+            protocolError(ProtocolError.FEED_MISMATCH);
+            return false;
+        }
+        sessionId = hello.sessionId();
+        final long firstSequence = hello.firstSequence();
+        lastSequence = firstSequence - 1;
+        ackedSequence = firstSequence - 1;
+        duplicatesUpTo = feed.sessions.get(sessionId);
+        counters.sessions().incrementRelease();
+        LOG.info("feed={} remote={} connection={} session {} from sequence {} (v1.{}){}", feed.name(),
+            ctx.channel().remoteAddress(), connectionId, Long.toHexString(sessionId), firstSequence,
+            hello.versionMinor(), duplicatesUpTo >= firstSequence
+                ? ", resumed here: up to " + duplicatesUpTo + " already published" : "");
+        if (duplicatesUpTo >= firstSequence) {
+            acks.record(duplicatesUpTo, feed.publication.position());
+        }
+        writeAck(ackedSequence);
+        ackFuture = ctx.executor().scheduleAtFixedRate(
+            ackTask, feed.ackIntervalNs, feed.ackIntervalNs, TimeUnit.NANOSECONDS);
+        return true;
+    }
+
+    /** After a run of frames: the session got this far, at this position of the stream. */
+    private void recordSessionProgress() {
+        if (lastSequence > acks.lastRecordedSequence() && lastSequence > ackedSequence) {
+            acks.record(lastSequence, feed.publication.position());
+            if (lastSequence > feed.sessions.get(sessionId)) {
+                feed.sessionProgress(sessionId, lastSequence);
+            }
+        }
+    }
+
+    /** Every ack interval: acknowledges what egress has sent since the last ACK. */
+    private void ack() {
+        final long sent = acks.sentUpTo(feed.sentPosition());
+        if (sent > ackedSequence && ctx.channel().isWritable()) {
+            ackedSequence = sent;
+            writeAck(sent);
+        }
+    }
+
+    private void writeAck(final long sequence) {
+        final ByteBuf frame = ctx.alloc().buffer(AckFrameFlyweight.FRAME_LENGTH);
+        frame.writeShort(AckFrameFlyweight.FRAME_LENGTH).writeByte(FrameDescriptor.TYPE_ACK).writeByte(0)
+            .writeLong(sessionId).writeLong(sequence).writeLong(feed.clock.nanoTime());
+        ctx.writeAndFlush(frame, ctx.voidPromise());
     }
 
     private boolean onLengthPrefixedFrame(final int offset, final int length) {

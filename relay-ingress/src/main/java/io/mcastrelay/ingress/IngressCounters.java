@@ -31,6 +31,8 @@ public final class IngressCounters implements AutoCloseable {
     private final AtomicCounter backPressureNs;
     private final AtomicCounter sequenceGaps;
     private final AtomicCounter sequenceRepeats;
+    private final AtomicCounter sessions;
+    private final AtomicCounter duplicates;
     private final AtomicCounter lastFrameTimeNs;
     private final AtomicCounter[] refusals = new AtomicCounter[RefusalReason.values().length];
     private final AtomicCounter[] protocolErrors = new AtomicCounter[ProtocolError.count()];
@@ -54,6 +56,8 @@ public final class IngressCounters implements AutoCloseable {
         backPressureNs = add(aeron, "relay.ingress.backpressure.time", " unit=ns");
         sequenceGaps = add(aeron, "relay.ingress.sequence.gaps", "");
         sequenceRepeats = add(aeron, "relay.ingress.sequence.repeats", "");
+        sessions = add(aeron, "relay.ingress.sessions", "");
+        duplicates = add(aeron, "relay.ingress.duplicates", "");
         lastFrameTimeNs = add(aeron, "relay.ingress.last.frame.time", " unit=epoch-ns");
         for (final RefusalReason reason : RefusalReason.values()) {
             refusals[reason.ordinal()] = add(aeron, "relay.ingress.connections.refused", " reason=" + reason.reason());
@@ -115,6 +119,16 @@ public final class IngressCounters implements AutoCloseable {
     /** @return nanoseconds connections spent not reading because of back-pressure (counted when each ends). */
     public AtomicCounter backPressureNs() {
         return backPressureNs;
+    }
+
+    /** @return connections that opened with HELLO (relay-v1.1 sessions), new or resumed. */
+    public AtomicCounter sessions() {
+        return sessions;
+    }
+
+    /** @return DATA frames of a resumed session skipped because this relay had published them already. */
+    public AtomicCounter duplicates() {
+        return duplicates;
     }
 
     /** @return DATA frames whose sequence skipped ahead of the previous one + 1. */

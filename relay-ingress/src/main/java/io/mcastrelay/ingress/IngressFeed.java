@@ -1,8 +1,10 @@
 package io.mcastrelay.ingress;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.aeron.Publication;
+import io.aeron.status.ReadableCounter;
 import io.mcastrelay.wire.Destination;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -18,12 +20,25 @@ import org.agrona.concurrent.EpochNanoClock;
  */
 final class IngressFeed {
     static final long NOT_ALLOWED = -1;
+    /** Sessions remembered for de-duplication; a sender normally keeps one session for its lifetime. */
+    static final int MAX_SESSIONS = 1024;
 
     final FeedSettings settings;
     final IngressCounters counters;
     final Publication publication;
     final EpochNanoClock clock;
     final long backPressureRetryNs;
+    /** How often a session's acknowledgement is brought up to date. */
+    final long ackIntervalNs;
+    /** The feed's name as a HELLO carries it. */
+    final byte[] nameBytes;
+    /**
+     * How far egress has sent the feed's stream; null if no egress of this process publishes it, in which case
+     * sessions are acknowledged once their frames are in the IPC stream.
+     */
+    final ReadableCounter sentPosition;
+    /** Event loop: session id to the highest sequence of that session this relay has published or skipped. */
+    final Long2LongHashMap sessions = new Long2LongHashMap(0);
     /** Exchange-side destination key to VPC-side destination key; {@link #NOT_ALLOWED} if absent. */
     final Long2LongHashMap destinations = new Long2LongHashMap(NOT_ALLOWED);
     /** The one VPC-side destination key of a length-prefixed feed. */
@@ -45,12 +60,17 @@ final class IngressFeed {
         final IngressCounters counters,
         final Publication publication,
         final EpochNanoClock clock,
-        final long backPressureRetryNs) {
+        final long backPressureRetryNs,
+        final long ackIntervalNs,
+        final ReadableCounter sentPosition) {
         this.settings = settings;
         this.counters = counters;
         this.publication = publication;
         this.clock = clock;
         this.backPressureRetryNs = backPressureRetryNs;
+        this.ackIntervalNs = ackIntervalNs;
+        this.nameBytes = settings.name().getBytes(StandardCharsets.US_ASCII);
+        this.sentPosition = sentPosition;
         for (final Destination destination : settings.destinations()) {
             destinations.put(destination.key(), destination.egressKey());
         }
@@ -59,5 +79,24 @@ final class IngressFeed {
 
     String name() {
         return settings.name();
+    }
+
+    /**
+     * The position up to which the feed's stream has been sent as multicast (or, without an egress counter, has been
+     * published). Event loop.
+     */
+    long sentPosition() {
+        if (sentPosition == null) {
+            return publication.position();
+        }
+        return sentPosition.isClosed() ? 0 : sentPosition.get();
+    }
+
+    /** Remembers how far a session got, forgetting every session when too many have come and gone. Event loop. */
+    void sessionProgress(final long sessionId, final long sequence) {
+        if (sessions.size() >= MAX_SESSIONS && !sessions.containsKey(sessionId)) {
+            sessions.clear();
+        }
+        sessions.put(sessionId, sequence);
     }
 }

@@ -11,7 +11,9 @@ import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.protocol.DataHeaderFlyweight;
+import io.aeron.status.ReadableCounter;
 import io.mcastrelay.wire.IpcMessageDescriptor;
+import io.mcastrelay.wire.RelayCounterTypes;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -29,6 +31,7 @@ import io.netty.util.concurrent.Future;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.status.CountersReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +46,15 @@ public final class IngressServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
     /** How long a back-pressured connection waits before it tries to publish again. */
     public static final long DEFAULT_BACK_PRESSURE_RETRY_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** How often a session's acknowledgement is brought up to date (relay-v1.1 ACK). */
+    public static final long DEFAULT_ACK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final List<FeedSettings> settings;
     private final Aeron aeron;
     private final EpochNanoClock clock;
     private final long backPressureRetryNs;
     private final int receiveBufferBytes;
+    private final long ackIntervalNs;
     private final Map<String, IngressFeed> feeds = new LinkedHashMap<>();
     private final boolean epoll = Epoll.isAvailable();
     private EventLoopGroup acceptGroup;
@@ -64,7 +70,7 @@ public final class IngressServer implements AutoCloseable {
     public IngressServer(
         final List<FeedSettings> settings, final Aeron aeron, final EpochNanoClock clock,
         final long backPressureRetryNs) {
-        this(settings, aeron, clock, backPressureRetryNs, 0);
+        this(settings, aeron, clock, backPressureRetryNs, 0, DEFAULT_ACK_INTERVAL_NS);
     }
 
     /**
@@ -75,15 +81,20 @@ public final class IngressServer implements AutoCloseable {
      * @param clock               the wall clock that stamps ingress times.
      * @param backPressureRetryNs how long a back-pressured connection waits between attempts.
      * @param receiveBufferBytes  SO_RCVBUF of accepted connections; 0 keeps the OS default (auto-tuned).
+     * @param ackIntervalNs       how often sessions' acknowledgements are brought up to date.
      */
     public IngressServer(
         final List<FeedSettings> settings, final Aeron aeron, final EpochNanoClock clock,
-        final long backPressureRetryNs, final int receiveBufferBytes) {
+        final long backPressureRetryNs, final int receiveBufferBytes, final long ackIntervalNs) {
+        if (ackIntervalNs <= 0) {
+            throw new IllegalArgumentException("ack interval must be positive");
+        }
         this.settings = List.copyOf(settings);
         this.aeron = aeron;
         this.clock = clock;
         this.backPressureRetryNs = backPressureRetryNs;
         this.receiveBufferBytes = receiveBufferBytes;
+        this.ackIntervalNs = ackIntervalNs;
     }
 
     /**
@@ -99,8 +110,8 @@ public final class IngressServer implements AutoCloseable {
         try {
             for (final FeedSettings feed : settings) {
                 final Publication publication = aeron.addPublication(feed.channel(), feed.streamId());
-                final IngressFeed ingressFeed = new IngressFeed(
-                    feed, new IngressCounters(aeron, feed.name()), publication, clock, backPressureRetryNs);
+                final IngressFeed ingressFeed = new IngressFeed(feed, new IngressCounters(aeron, feed.name()),
+                    publication, clock, backPressureRetryNs, ackIntervalNs, sentPosition(feed));
                 feeds.put(feed.name(), ingressFeed);
                 checkOneClaimFits(feed, publication);
                 ingressFeed.childGroup = new MultiThreadIoEventLoopGroup(
@@ -114,6 +125,23 @@ public final class IngressServer implements AutoCloseable {
             close();
             throw ex;
         }
+    }
+
+    /** The egress counter of how far the feed's stream has been sent, if this process's egress has allocated one. */
+    private ReadableCounter sentPosition(final FeedSettings feed) {
+        final CountersReader counters = aeron.countersReader();
+        final int[] found = {CountersReader.NULL_COUNTER_ID};
+        counters.forEach((counterId, typeId, keyBuffer, label) -> {
+            if (typeId == RelayCounterTypes.EGRESS_SENT_POSITION && keyBuffer.getInt(0) == feed.streamId()) {
+                found[0] = counterId;
+            }
+        });
+        if (found[0] == CountersReader.NULL_COUNTER_ID) {
+            LOG.warn("feed={} no egress sent-position counter for stream {}: sessions are acknowledged once their "
+                + "frames are in the IPC stream, not once sent", feed.name(), feed.streamId());
+            return null;
+        }
+        return new ReadableCounter(counters, found[0]);
     }
 
     /** A frame is published with one {@code tryClaim}, which throws for more than the publication's max payload. */

@@ -57,7 +57,8 @@ class ConnectionGateTest {
             TimeUnit.SECONDS.toNanos(5), "aeron:ipc", 5000);
         publication = aeron.aeron().addPublication(settings.channel(), settings.streamId());
         counters = new IngressCounters(aeron.aeron(), settings.name());
-        feed = new IngressFeed(settings, counters, publication, new SystemEpochNanoClock(), 1000);
+        feed = new IngressFeed(settings, counters, publication, new SystemEpochNanoClock(), 1000,
+            IngressServer.DEFAULT_ACK_INTERVAL_NS, null);
         gate = new ConnectionGate(feed);
     }
 

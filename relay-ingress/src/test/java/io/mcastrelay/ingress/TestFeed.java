@@ -9,11 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.Aeron;
+import io.aeron.Counter;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.aeron.status.ReadableCounter;
 import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
+import io.mcastrelay.wire.RelayCounterTypes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -32,6 +35,8 @@ final class TestFeed implements AutoCloseable {
     final Publication publication;
     final Subscription subscription;
     final IngressCounters counters;
+    /** Stands in for egress's sent-position counter of the feed; tests move it. */
+    final Counter sentPosition;
     final IngressFeed feed;
     private final List<ByteBuf> written = new ArrayList<>();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -41,7 +46,9 @@ final class TestFeed implements AutoCloseable {
         publication = aeron.addPublication(settings.channel(), settings.streamId());
         subscription = aeron.addSubscription(settings.channel(), settings.streamId());
         counters = new IngressCounters(aeron, settings.name());
-        feed = new IngressFeed(settings, counters, publication, new OffsetEpochNanoClock(), backPressureRetryNs);
+        sentPosition = aeron.addCounter(RelayCounterTypes.EGRESS_SENT_POSITION, "test sent position");
+        feed = new IngressFeed(settings, counters, publication, new OffsetEpochNanoClock(), backPressureRetryNs,
+            IngressServer.DEFAULT_ACK_INTERVAL_NS, new ReadableCounter(aeron.countersReader(), sentPosition.id()));
         EmbeddedAeron.awaitConnected(publication, subscription);
     }
 
@@ -142,6 +149,6 @@ final class TestFeed implements AutoCloseable {
         for (final EmbeddedChannel channel : channels) {
             channel.finishAndReleaseAll();
         }
-        CloseHelper.closeAll(subscription, publication, counters);
+        CloseHelper.closeAll(subscription, publication, counters, sentPosition);
     }
 }
