@@ -24,7 +24,9 @@ import io.mcastrelay.wire.Ipv4;
 final class Forwarder {
     /** Which forwarder. */
     enum Kind {
-        BASELINE("baseline"), RELAY("relay"), RELAY_BUSY_SPIN("relay busy-spin");
+        BASELINE("baseline"), RELAY("relay"), RELAY_BUSY_SPIN("relay busy-spin"),
+        /** The relay, with each generator saying HELLO (relay-v1.1): the relay tracks and acknowledges the session. */
+        RELAY_SESSION("relay session");
 
         final String label;
 

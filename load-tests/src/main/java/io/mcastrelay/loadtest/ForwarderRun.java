@@ -77,8 +77,9 @@ final class ForwarderRun {
                 receivers.add(new LoadReceiver(networkInterface, udpPort, allGroups, clock, runToken));
             }
             for (int f = 0; f < feeds; f++) {
-                generators.add(new LoadGenerator(feedPorts[f], f * scenario.groupsPerFeed(), feedGroups[f], udpPort,
-                    scenario.payloads(), scenario.rate(), clock, runToken, options.spin()));
+                final LoadGenerator generator = new LoadGenerator(feedPorts[f], f * scenario.groupsPerFeed(),
+                    feedGroups[f], udpPort, scenario.payloads(), scenario.rate(), clock, runToken, options.spin());
+                generators.add(kind == Forwarder.Kind.RELAY_SESSION ? generator.withSession("f" + f) : generator);
             }
             start("subscriber", receivers);
             start("generator", generators);

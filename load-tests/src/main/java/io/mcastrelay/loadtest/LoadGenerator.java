@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -47,6 +49,8 @@ final class LoadGenerator implements Runnable {
     private final AtomicLong framesSent = new AtomicLong();
     private final double intervalNs;
     private long measuredFrames;
+    /** The feed's name to say HELLO for (relay-v1.1), or null to send plain relay-v1.0. */
+    private String sessionFeed;
     private volatile Throwable failure;
     private volatile boolean done;
 
@@ -75,10 +79,31 @@ final class LoadGenerator implements Runnable {
         this.intervalNs = rate.kind() == RateSpec.Kind.CONSTANT ? 1e9 / rate.framesPerSecond() : 0;
     }
 
+    /**
+     * Opens the connection with HELLO for this feed, so that the relay runs the session: sequences paired with stream
+     * positions, an ACK every 10 ms. ACKs are read (and discarded) when the generator finishes.
+     *
+     * @param feed the relay's name of the feed.
+     * @return this.
+     */
+    LoadGenerator withSession(final String feed) {
+        this.sessionFeed = feed;
+        return this;
+    }
+
     @Override
     public void run() {
         try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (sessionFeed != null) {
+                final long sessionId = ThreadLocalRandom.current().nextLong() | 1;
+                final int length = RelayV1Encoder.encodeHello(batchBuffer, 0, sessionId, 1, 0,
+                    sessionFeed.getBytes(StandardCharsets.US_ASCII));
+                batch.limit(length).position(0);
+                while (batch.hasRemaining()) {
+                    channel.write(batch);
+                }
+            }
             clock.awaitStart();
             send(channel);
             finish(channel);

@@ -43,7 +43,7 @@ record LoadTestOptions(
         "usage: LoadTest [--set standard|steady|custom] [--scenarios a,b] [--warmup 3s] [--duration 6s]",
         "                [--out DIR] [--relay-jar PATH] [--interface lo] [--relay-jvm-opts '...'] [--spin]",
         "  custom: [--payload 64|1400|mix] [--rate 100k|max|burst:1000/10ms] [--feeds 1] [--subscribers 1]",
-        "          [--forwarders baseline,relay,relay-busy-spin]");
+        "          [--forwarders baseline,relay,relay-busy-spin,relay-session]");
 
     static LoadTestOptions parse(final String[] args) {
         String set = "standard";
