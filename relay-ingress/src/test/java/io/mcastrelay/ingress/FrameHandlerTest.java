@@ -47,7 +47,18 @@ class FrameHandlerTest {
         final ResourceLeakDetector.Level leakDetection = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         try {
-            measureAllocationPerFrame();
+            measureAllocationPerFrame(false);
+        } finally {
+            ResourceLeakDetector.setLevel(leakDetection);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerFrameOnceWarmInASession() {
+        final ResourceLeakDetector.Level leakDetection = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        try {
+            measureAllocationPerFrame(true);
         } finally {
             ResourceLeakDetector.setLevel(leakDetection);
         }
@@ -56,11 +67,16 @@ class FrameHandlerTest {
     /**
      * Reads of 4 frames from pooled direct buffers, as epoll delivers them, through the connection's pipeline. The
      * paranoid leak detector the tests run with records a stack trace per buffer access, so it is off here; the
-     * feed's clock is the one production uses (a SystemEpochNanoClock makes an Instant per read).
+     * feed's clock is the one production uses (a SystemEpochNanoClock makes an Instant per read). In a session each
+     * read also records the session's progress for its ACKs.
      */
-    private void measureAllocationPerFrame() {
+    private void measureAllocationPerFrame(final boolean session) {
         final TestFeed feed = feeds.open(Framing.RELAY_V1, 1328, "aeron:ipc?term-length=64m", PLAIN, REMAPPED);
         final EmbeddedChannel channel = feed.connect(1);
+        if (session) {
+            feed.write(channel, direct(FrameHandlerSessionTest.hello(7, 1, "test")));
+            feed.releaseOutbound(channel);
+        }
         final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long thread = Thread.currentThread().getId();
         final int reads = 5_000;
