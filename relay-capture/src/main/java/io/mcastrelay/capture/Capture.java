@@ -11,6 +11,7 @@ import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,29 +65,26 @@ public final class Capture implements AutoCloseable {
             return thread;
         });
         final List<Feed> feeds = new ArrayList<>();
-        final List<DatagramChannel[]> opened = new ArrayList<>();
         final SecureRandom random = new SecureRandom();
         try {
             for (int i = 0; i < settings.feeds().size(); i++) {
                 final CaptureFeedSettings feed = settings.feeds().get(i);
-                final String prefix = "capture.feeds[" + i + "].";
-                final NetworkInterface networkInterface;
-                try {
-                    networkInterface = CaptureInterface.resolve(feed.networkInterface());
-                } catch (final IllegalArgumentException ex) {
-                    throw new IllegalArgumentException(prefix + "interface: " + ex.getMessage(), ex);
-                }
-                final DatagramChannel[] channels = new DatagramChannel[feed.groups().size()];
-                opened.add(channels);
-                joinAll(feed, prefix, networkInterface, channels);
                 long sessionId = 0;
                 while (sessionId == 0) {
                     sessionId = random.nextLong();
                 }
-                feeds.add(feed(feed, channels, sessionId, support, settings));
+                final CaptureCounters counters = new CaptureCounters(feed.name());
+                final CaptureAgent agent = agent(feed, "capture.feeds[" + i + "].", counters, support, sessionId);
+                final AgentRunner runner = new AgentRunner(settings.newIdleStrategy(),
+                    error -> LOG.error("feed {}: unexpected error in the capture agent", feed.name(), error), null,
+                    agent);
+                LOG.info("feed {}: session {}, relays {}, replay buffer {} bytes / {} frames, idle strategy {}",
+                    feed.name(), Long.toHexString(sessionId), feed.relays(), feed.replayBufferBytes(),
+                    feed.replayBufferFrames(), settings.idleStrategy());
+                feeds.add(new Feed(feed, agent, runner, counters, sessionId));
             }
         } catch (final RuntimeException ex) {
-            opened.forEach(CloseHelper::closeAll);
+            feeds.forEach(feed -> feed.agent().onClose());
             support.shutdownNow();
             throw ex;
         }
@@ -101,27 +99,43 @@ public final class Capture implements AutoCloseable {
         return capture;
     }
 
-    private static Feed feed(
-        final CaptureFeedSettings feed, final DatagramChannel[] channels, final long sessionId,
-        final ScheduledExecutorService support, final CaptureSettings settings) {
+    /**
+     * Joins a feed's groups and builds its agent, not yet running; {@link #start} runs each on its own thread.
+     *
+     * @param feed      the feed.
+     * @param prefix    of the feed's keys, for error messages ({@code capture.feeds[0].}).
+     * @param counters  the feed's counters.
+     * @param resolver  where relay addresses are resolved.
+     * @param sessionId the session's id, non-zero.
+     * @return the agent, owning the sockets.
+     */
+    static CaptureAgent agent(
+        final CaptureFeedSettings feed, final String prefix, final CaptureCounters counters,
+        final Executor resolver, final long sessionId) {
+        final NetworkInterface networkInterface;
+        try {
+            networkInterface = CaptureInterface.resolve(feed.networkInterface());
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException(prefix + "interface: " + ex.getMessage(), ex);
+        }
+        final DatagramChannel[] channels = new DatagramChannel[feed.groups().size()];
+        try {
+            joinAll(feed, prefix, networkInterface, channels);
+        } catch (final RuntimeException ex) {
+            CloseHelper.closeAll(channels);
+            throw ex;
+        }
         final int[] groups = new int[channels.length];
         final int[] ports = new int[channels.length];
         for (int g = 0; g < channels.length; g++) {
             groups[g] = feed.groups().get(g).group();
             ports[g] = feed.groups().get(g).port();
         }
-        final CaptureCounters counters = new CaptureCounters(feed.name());
         final ReplayBuffer replay = new ReplayBuffer(feed.replayBufferBytes(), feed.replayBufferFrames());
         final OffsetEpochNanoClock epochClock = new OffsetEpochNanoClock();
-        final RelayLink link = new RelayLink(feed, replay, counters, support, epochClock, sessionId);
-        final CaptureAgent agent = new CaptureAgent(
+        final RelayLink link = new RelayLink(feed, replay, counters, resolver, epochClock, sessionId);
+        return new CaptureAgent(
             feed.name(), channels, groups, ports, replay, link, counters, new SystemNanoClock(), epochClock);
-        final AgentRunner runner = new AgentRunner(settings.newIdleStrategy(),
-            error -> LOG.error("feed {}: unexpected error in the capture agent", feed.name(), error), null, agent);
-        LOG.info("feed {}: session {}, relays {}, replay buffer {} bytes / {} frames, idle strategy {}", feed.name(),
-            Long.toHexString(sessionId), feed.relays(), feed.replayBufferBytes(), feed.replayBufferFrames(),
-            settings.idleStrategy());
-        return new Feed(feed, agent, runner, counters, sessionId);
     }
 
     private static void joinAll(
