@@ -123,16 +123,25 @@ public final class CaptureConfig {
         final List<RelayAddress> relays = list(prefix + "relays", RelayAddress::parse);
         final List<Destination> groups = list(prefix + "groups", Destination::parse);
         final String networkInterface = required(prefix + "interface").trim();
+        final int receiveBufferBytes =
+            (int)size(prefix, "receive-buffer-bytes", CaptureFeedSettings.DEFAULT_RECEIVE_BUFFER_BYTES);
+        final int replayBufferBytes =
+            (int)size(prefix, "replay-buffer-bytes", CaptureFeedSettings.DEFAULT_REPLAY_BUFFER_BYTES);
+        final int replayBufferFrames =
+            (int)size(prefix, "replay-buffer-frames", CaptureFeedSettings.DEFAULT_REPLAY_BUFFER_FRAMES);
+        final long livenessTimeoutNs =
+            duration(prefix, "liveness-timeout", CaptureFeedSettings.DEFAULT_LIVENESS_TIMEOUT_NS);
+        final long heartbeatIntervalNs =
+            duration(prefix, "heartbeat-interval", CaptureFeedSettings.DEFAULT_HEARTBEAT_INTERVAL_NS);
+        final long connectTimeoutNs =
+            duration(prefix, "connect-timeout", CaptureFeedSettings.DEFAULT_CONNECT_TIMEOUT_NS);
+        final long backoffInitialNs =
+            duration(prefix, "backoff-initial", CaptureFeedSettings.DEFAULT_BACKOFF_INITIAL_NS);
+        final long backoffMaxNs = duration(prefix, "backoff-max", CaptureFeedSettings.DEFAULT_BACKOFF_MAX_NS);
         try {
-            return new CaptureFeedSettings(name, relays, groups, networkInterface,
-                (int)size(prefix, "receive-buffer-bytes", CaptureFeedSettings.DEFAULT_RECEIVE_BUFFER_BYTES),
-                (int)size(prefix, "replay-buffer-bytes", CaptureFeedSettings.DEFAULT_REPLAY_BUFFER_BYTES),
-                (int)size(prefix, "replay-buffer-frames", CaptureFeedSettings.DEFAULT_REPLAY_BUFFER_FRAMES),
-                duration(prefix, "liveness-timeout", CaptureFeedSettings.DEFAULT_LIVENESS_TIMEOUT_NS),
-                duration(prefix, "heartbeat-interval", CaptureFeedSettings.DEFAULT_HEARTBEAT_INTERVAL_NS),
-                duration(prefix, "connect-timeout", CaptureFeedSettings.DEFAULT_CONNECT_TIMEOUT_NS),
-                duration(prefix, "backoff-initial", CaptureFeedSettings.DEFAULT_BACKOFF_INITIAL_NS),
-                duration(prefix, "backoff-max", CaptureFeedSettings.DEFAULT_BACKOFF_MAX_NS));
+            return new CaptureFeedSettings(name, relays, groups, networkInterface, receiveBufferBytes,
+                replayBufferBytes, replayBufferFrames, livenessTimeoutNs, heartbeatIntervalNs, connectTimeoutNs,
+                backoffInitialNs, backoffMaxNs);
         } catch (final IllegalArgumentException ex) {
             final String message = ex.getMessage();
             final String setting = message.substring(0, Math.max(0, message.indexOf(':')));
