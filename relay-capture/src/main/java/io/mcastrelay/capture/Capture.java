@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running capture: per feed, the group sockets, the replay buffer, the relay connection and the agent thread that
- * drives them, plus one support thread that resolves relay addresses and writes the periodic stats line. Start it
+ * drives them, plus a thread that writes the periodic stats line and threads that resolve relay addresses (so a
+ * slow DNS never stalls a feed). Start it
  * with {@link #start}; {@link #close} stops it gracefully (stop receiving, wait up to {@code drain-timeout} for the
  * relay to acknowledge the rest, close) and logs each feed's final counters. {@link CaptureMain} runs one from the
  * command line; tests and harnesses may run one in-process. Thread-safe.
@@ -38,16 +40,20 @@ public final class Capture implements AutoCloseable {
     private final CaptureSettings settings;
     private final List<Feed> feeds;
     private final ScheduledExecutorService support;
+    private final ExecutorService resolver;
     private boolean closed;
 
     private record Feed(CaptureFeedSettings settings, CaptureAgent agent, AgentRunner runner,
         CaptureCounters counters, long sessionId) {
     }
 
-    private Capture(final CaptureSettings settings, final List<Feed> feeds, final ScheduledExecutorService support) {
+    private Capture(
+        final CaptureSettings settings, final List<Feed> feeds, final ScheduledExecutorService support,
+        final ExecutorService resolver) {
         this.settings = settings;
         this.feeds = feeds;
         this.support = support;
+        this.resolver = resolver;
     }
 
     /**
@@ -60,7 +66,12 @@ public final class Capture implements AutoCloseable {
      */
     public static Capture start(final CaptureSettings settings) {
         final ScheduledExecutorService support = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            final Thread thread = new Thread(runnable, "capture-support");
+            final Thread thread = new Thread(runnable, "capture-stats");
+            thread.setDaemon(true);
+            return thread;
+        });
+        final ExecutorService resolver = Executors.newCachedThreadPool(runnable -> {
+            final Thread thread = new Thread(runnable, "capture-resolver");
             thread.setDaemon(true);
             return thread;
         });
@@ -74,7 +85,7 @@ public final class Capture implements AutoCloseable {
                     sessionId = random.nextLong();
                 }
                 final CaptureCounters counters = new CaptureCounters(feed.name());
-                final CaptureAgent agent = agent(feed, "capture.feeds[" + i + "].", counters, support, sessionId);
+                final CaptureAgent agent = agent(feed, "capture.feeds[" + i + "].", counters, resolver, sessionId);
                 final AgentRunner runner = new AgentRunner(settings.newIdleStrategy(),
                     error -> LOG.error("feed {}: unexpected error in the capture agent", feed.name(), error), null,
                     agent);
@@ -86,9 +97,10 @@ public final class Capture implements AutoCloseable {
         } catch (final RuntimeException ex) {
             feeds.forEach(feed -> feed.agent().onClose());
             support.shutdownNow();
+            resolver.shutdownNow();
             throw ex;
         }
-        final Capture capture = new Capture(settings, List.copyOf(feeds), support);
+        final Capture capture = new Capture(settings, List.copyOf(feeds), support, resolver);
         for (final Feed feed : feeds) {
             AgentRunner.startOnThread(feed.runner(), runnable -> new Thread(runnable, feed.agent().roleName()));
         }
@@ -214,6 +226,7 @@ public final class Capture implements AutoCloseable {
         }
         feeds.forEach(feed -> CloseHelper.quietClose(feed.runner()));
         support.shutdownNow();
+        resolver.shutdownNow();
         for (final Feed feed : feeds) {
             final CaptureCounters counters = feed.counters();
             if (counters.unackedFrames() > 0) {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One feed's TCP connection to the relay, as relay-v1.1 session control describes it: connect to the next relay
- * address (resolved again each time, on the support thread so DNS never stalls the agent), send HELLO with the
+ * address (resolved again each time, on a resolver thread so DNS never stalls the agent), send HELLO with the
  * oldest unacknowledged sequence, resend from there, carry on with new frames, release what ACKs cover; on a close,
  * a protocol error or a silent relay, close and try again after a backoff (immediately on the next address the first
  * time, then doubling from {@code backoff-initial} up to {@code backoff-max}, reset once a HELLO is acknowledged).
@@ -61,6 +61,7 @@ final class RelayLink implements AutoCloseable {
     private int addressIndex;
     private int failuresInARow;
     private long nextAttemptNs;
+    private boolean attemptDue = true;
     private long attemptStartNs;
     private long lastReceiveNs;
     private long lastSendNs;
@@ -91,7 +92,7 @@ final class RelayLink implements AutoCloseable {
     int doWork(final long nowNs) {
         switch (state) {
             case DISCONNECTED:
-                return nowNs - nextAttemptNs >= 0 ? startAttempt(nowNs) : 0;
+                return attemptDue || nowNs - nextAttemptNs >= 0 ? startAttempt(nowNs) : 0;
             case RESOLVING:
                 return pollResolving(nowNs);
             case CONNECTING:
@@ -118,6 +119,7 @@ final class RelayLink implements AutoCloseable {
 
     private int startAttempt(final long nowNs) {
         target = relays.get(addressIndex);
+        attemptDue = false;
         attemptStartNs = nowNs;
         state(ConnectionState.RESOLVING);
         final RelayAddress address = target;
@@ -270,7 +272,7 @@ final class RelayLink implements AutoCloseable {
         if (sendSequence <= ackedSequence) {
             sendSequence = ackedSequence + 1;
         }
-        counters.onAck(ackedSequence);
+        counters.onAck(Math.max(ackedSequence, replay.oldestSequence() - 1));
         counters.replay(replay);
         if (!ackedOnConnection) {
             ackedOnConnection = true;

@@ -139,7 +139,8 @@ class CaptureAgentTest {
         }
         assertThat(first.data()).extracting(FakeRelay.Data::sequence).startsWith(sequences(1, 12).toArray(Long[]::new));
         assertThat(counters.framesSent()).isEqualTo(30);
-        assertThat(counters.framesResent()).isEqualTo(first.data().size() - 12);
+        assertThat(counters.framesResent()).as("frames written to the first relay after 12, handed over again")
+            .isBetween(first.data().size() - 12L, 18L);
         assertThat(counters.connects()).isEqualTo(2);
         assertThat(counters.reconnects()).isEqualTo(1);
         assertThat(counters.disconnects()).isEqualTo(1);
@@ -219,6 +220,24 @@ class CaptureAgentTest {
         assertThat(old.hellos()).hasSize(1);
         assertThat(counters.disconnects()).isEqualTo(1);
         assertThat(current.data()).extracting(FakeRelay.Data::sequence).containsExactlyElementsOf(sequences(1, 5));
+    }
+
+    @Test
+    void shouldDropAConnectionWhoseRelayAcknowledgesAnotherSessionAndResendThroughTheNext() throws IOException {
+        final FakeRelay confused = track(new FakeRelay());
+        final FakeRelay next = track(new FakeRelay());
+        confused.wrongSession(true);
+        final Destination group = LoopbackMulticast.freeDestination("239.255.77.10");
+        final LoopbackMulticast exchange = track(new LoopbackMulticast());
+        agent(feed(List.of(confused.address(), next.address()), group));
+        FakeRelay.await(() -> confused.hellos().size() == 1, agent::doWork, "the HELLO to the first relay");
+        exchange.send(group, payload(1, 20));
+
+        FakeRelay.await(() -> counters.ackedSequence() == 1, agent::doWork, "the frame acknowledged");
+
+        assertThat(counters.disconnects()).isEqualTo(1);
+        assertThat(next.hellos()).singleElement().extracting(FakeRelay.Hello::firstSequence).isEqualTo(1L);
+        assertThat(next.data()).extracting(FakeRelay.Data::sequence).containsExactly(1L);
     }
 
     @Test

@@ -50,6 +50,7 @@ final class FakeRelay implements AutoCloseable {
     private volatile long closeAfterAcking = -1;
     private volatile boolean silent;
     private volatile boolean closeAfterHello;
+    private volatile boolean wrongSession;
     private volatile SocketChannel current;
     private int connections;
 
@@ -90,6 +91,11 @@ final class FakeRelay implements AutoCloseable {
     /** Closes each connection as soon as its HELLO arrives, as a relay-v1.0 relay does. */
     void closeAfterHello(final boolean close) {
         closeAfterHello = close;
+    }
+
+    /** Acknowledges with another session's id, as a confused relay would. */
+    void wrongSession(final boolean wrong) {
+        wrongSession = wrong;
     }
 
     synchronized List<Data> data() {
@@ -183,7 +189,7 @@ final class FakeRelay implements AutoCloseable {
                 final int type = RelayV1Decoder.type(inView, offset);
                 if (type == FrameDescriptor.TYPE_HELLO) {
                     hello.wrap(inView, offset, length);
-                    sessionId = hello.sessionId();
+                    sessionId = hello.sessionId() + (wrongSession ? 1 : 0);
                     acked = hello.firstSequence() - 1;
                     received = acked;
                     synchronized (this) {
