@@ -9,9 +9,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The capture's command line: {@code java -jar relay-capture.jar --config capture.properties [overrides]}, or a
- * single feed entirely from options. Runs until SIGTERM or Ctrl-C, then stops gracefully (see
- * {@link Capture#close()}) and prints each feed's final counters on stdout. Exit codes: 2 for a bad setting (one line
- * on stderr naming it), 3 if a group socket cannot be opened. Main thread and the JVM's shutdown hook.
+ * single feed entirely from options. Prints one {@code relay-capture started: feed=...} line per feed on stdout once
+ * its groups are joined (for scripts and harnesses that wait for it), runs until SIGTERM or Ctrl-C, then stops
+ * gracefully (see {@link Capture#close()}) and prints each feed's final counters on stdout. Exit codes: 2 for a bad
+ * setting (one line on stderr naming it), 3 if a group socket cannot be opened. Main thread and the JVM's shutdown
+ * hook.
  */
 public final class CaptureMain {
     static final int EXIT_USAGE = 2;
@@ -61,6 +63,12 @@ public final class CaptureMain {
             System.exit(report(System.err, ex, EXIT_FAILURE));
             return;
         }
+        for (final CaptureFeedSettings feed : capture.settings().feeds()) {
+            System.out.println("relay-capture started: feed=" + feed.name() + " session="
+                + Long.toHexString(capture.sessionId(feed.name())) + " relays=" + feed.relays() + " groups="
+                + feed.groups());
+        }
+        System.out.flush();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             capture.close();

@@ -71,7 +71,8 @@ class CaptureProcessIT {
             assertThat(capture.exitValue()).isEqualTo(143);
             assertThat(relay.data()).extracting(FakeRelay.Data::sequence)
                 .containsExactlyElementsOf(CaptureAgentTest.sequences(1, 500));
-            assertThat(read("stdout")).contains("relay-capture final: feed=prod state=CLOSED datagrams=500 ")
+            assertThat(read("stdout")).startsWith("relay-capture started: feed=prod session=")
+                .contains("relay-capture final: feed=prod state=CLOSED datagrams=500 ")
                 .contains(" ackedSequence=500 unackedFrames=0 ").contains(" replayOverflowFrames=0 ");
             assertThat(read("stderr")).contains("feed prod: joined " + group + " on lo")
                 .contains("feed prod: connected to relay " + relay.address())
