@@ -81,6 +81,27 @@ class CaptureProcessIT {
     }
 
     @Test
+    void shouldNameAnOldRelayThatClosesTheConnectionAfterTheHelloInAnErrorAndKeepTrying() throws Exception {
+        try (FakeRelay relay = new FakeRelay()) {
+            relay.closeAfterHello(true);
+            final Process capture = start("--feed", "prod", "--relays", relay.address().toString(), "--groups",
+                "239.255.79.3:6100", "--interface", "lo", "--backoff-initial=10ms", "--backoff-max=50ms");
+            try {
+                FakeRelay.await(() -> relay.hellos().size() >= 3, () -> { }, "three HELLOs");
+                FakeRelay.await(() -> readQuietly("stderr").contains("a relay-v1.0 relay refuses HELLO"), () -> { },
+                    "the error line");
+            } finally {
+                capture.destroy();
+                assertThat(capture.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            }
+
+            assertThat(read("stderr")).contains("ERROR RelayLink - feed prod: relay " + relay.address()
+                + " closed the connection after the HELLO without acknowledging it");
+            assertThat(read("stdout")).contains("relay-capture final: feed=prod state=CLOSED");
+        }
+    }
+
+    @Test
     void shouldExitWithCodeTwoAndOneLineNamingTheSettingWhenASettingIsBad() throws Exception {
         final Process capture = start("--feed", "prod", "--relays", "127.0.0.1:6667", "--groups",
             "239.255.79.2:6100", "--interface", "lo", "--liveness-timeout", "3");
