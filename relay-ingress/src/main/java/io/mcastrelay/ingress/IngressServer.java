@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
@@ -51,7 +53,10 @@ public final class IngressServer implements AutoCloseable {
     private final int receiveBufferBytes;
     private final Map<String, IngressFeed> feeds = new LinkedHashMap<>();
     private final boolean epoll = Epoll.isAvailable();
+    private final Map<String, TlsContextSource> tls = new LinkedHashMap<>();
     private EventLoopGroup acceptGroup;
+    /** Checks the feeds' TLS files for changes; null if no feed has TLS. */
+    private ScheduledExecutorService tlsReloader;
 
     /**
      * Prepares ingress; nothing is bound until {@link #start()}.
@@ -87,9 +92,10 @@ public final class IngressServer implements AutoCloseable {
     }
 
     /**
-     * Adds each feed's publication and counters, then binds each listener.
+     * Adds each feed's publication and counters, loads its TLS files if it has TLS, then binds each listener.
      *
      * @throws IllegalStateException naming the feed and address if a listener cannot bind.
+     * @throws TlsContextSource.TlsFileException naming the file if a feed's TLS files do not load.
      */
     public void start() {
         final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -103,6 +109,10 @@ public final class IngressServer implements AutoCloseable {
                     feed, new IngressCounters(aeron, feed.name()), publication, clock, backPressureRetryNs);
                 feeds.put(feed.name(), ingressFeed);
                 checkOneClaimFits(feed, publication);
+                if (feed.tls() != null) {
+                    tls.put(feed.name(), new TlsContextSource(
+                        feed.name(), feed.tls(), feed.idleTimeoutNs(), ingressFeed.counters));
+                }
                 ingressFeed.childGroup = new MultiThreadIoEventLoopGroup(
                     1, new DefaultThreadFactory("relay-ingress-" + feed.name(), true), factory);
                 ingressFeed.serverChannel = bind(ingressFeed, channelType);
@@ -110,10 +120,39 @@ public final class IngressServer implements AutoCloseable {
                     ingressFeed.serverChannel.localAddress(), feed.framing(), epoll ? "epoll" : "nio",
                     feed.channel(), feed.streamId());
             }
+            startTlsReloads();
         } catch (final RuntimeException ex) {
             close();
             throw ex;
         }
+    }
+
+    /** One daemon thread polls every TLS feed's files at its interval; never an event loop. */
+    private void startTlsReloads() {
+        if (tls.isEmpty()) {
+            return;
+        }
+        tlsReloader = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("relay-tls-reload", true));
+        for (final TlsContextSource source : tls.values()) {
+            final long intervalNs = source.settings().reloadIntervalNs();
+            tlsReloader.scheduleWithFixedDelay(() -> {
+                try {
+                    source.reloadIfChanged();
+                } catch (final RuntimeException ex) {
+                    LOG.warn("TLS reload check failed", ex);
+                }
+            }, intervalNs, intervalNs, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * A feed's TLS context, for tests and tools that force a reload check.
+     *
+     * @param feed the feed's name.
+     * @return its TLS context source, or null if the feed has no TLS.
+     */
+    public TlsContextSource tls(final String feed) {
+        return tls.get(feed);
     }
 
     /** A frame is published with one {@code tryClaim}, which throws for more than the publication's max payload. */
@@ -143,7 +182,7 @@ public final class IngressServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new FeedChannelInitializer(feed))
+                .childHandler(new FeedChannelInitializer(feed, tls.get(feed.name())))
                 .bind(address).sync().channel();
         } catch (final InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -254,6 +293,10 @@ public final class IngressServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tlsReloader != null) {
+            tlsReloader.shutdownNow();
+            tlsReloader = null;
+        }
         final List<Future<?>> shutdowns = new ArrayList<>();
         for (final IngressFeed feed : feeds.values()) {
             if (feed.serverChannel != null) {
@@ -273,5 +316,6 @@ public final class IngressServer implements AutoCloseable {
             CloseHelper.quietCloseAll(feed.publication, feed.counters);
         }
         feeds.clear();
+        tls.clear();
     }
 }

@@ -1,0 +1,292 @@
+package io.mcastrelay.ingress;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TLS context of one feed, loaded from its files at start and swapped whenever they change: new connections
+ * get the new certificate, open ones keep the session they have. A change that does not load is logged, counted
+ * and ignored, and the old context stays.
+ *
+ * <p>Threads: constructed on the starting thread; {@link #reloadIfChanged()} runs on the relay's one TLS reload
+ * thread; {@link #newHandler} runs on the feed's event loop and only reads a volatile field.
+ */
+public final class TlsContextSource {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsContextSource.class);
+    private static final String PRIVATE_KEY_BEGIN = "-----BEGIN PRIVATE KEY-----";
+    private static final String PRIVATE_KEY_END = "-----END PRIVATE KEY-----";
+
+    private final String feed;
+    private final TlsSettings settings;
+    private final long handshakeTimeoutNs;
+    private final AtomicCounter reloads;
+    private final AtomicCounter reloadFailures;
+    private volatile SslContext context;
+    /** Reload thread: the digest of the files as last read, loaded or not. */
+    private byte[] digest;
+
+    /**
+     * Loads the files.
+     *
+     * @param feed               the feed's name, for logs.
+     * @param settings           the feed's TLS settings.
+     * @param handshakeTimeoutNs how long a client may take to finish its handshake.
+     * @param counters           the feed's counters, for reloads.
+     * @throws TlsFileException naming the file that does not load.
+     */
+    TlsContextSource(
+        final String feed, final TlsSettings settings, final long handshakeTimeoutNs, final IngressCounters counters) {
+        this.feed = feed;
+        this.settings = settings;
+        this.handshakeTimeoutNs = handshakeTimeoutNs;
+        this.reloads = counters.tlsReloads();
+        this.reloadFailures = counters.tlsReloadFailures();
+        this.digest = digest(settings);
+        this.context = load(settings);
+        LOG.info("feed={} TLS on: {}", feed, describe(settings));
+    }
+
+    /** @return the feed's TLS settings. */
+    TlsSettings settings() {
+        return settings;
+    }
+
+    /**
+     * A handler for one new connection, from the context in force now.
+     *
+     * @param alloc the channel's allocator.
+     * @return a server-side handler with the feed's handshake timeout.
+     */
+    SslHandler newHandler(final ByteBufAllocator alloc) {
+        final SslHandler handler = context.newHandler(alloc);
+        handler.setHandshakeTimeout(handshakeTimeoutNs, TimeUnit.NANOSECONDS);
+        return handler;
+    }
+
+    /**
+     * Reads the files and, if their content changed since the last look, loads them and swaps the context.
+     *
+     * @return true if a new context is in force.
+     */
+    public boolean reloadIfChanged() {
+        final byte[] current;
+        try {
+            current = digest(settings);
+        } catch (final TlsFileException ex) {
+            if (digest != null) {
+                digest = null;
+                reloadFailures.incrementRelease();
+                LOG.warn("feed={} TLS files not reloaded, the previous certificate stays in use: {}", feed,
+                    ex.getMessage());
+            }
+            return false;
+        }
+        if (Arrays.equals(current, digest)) {
+            return false;
+        }
+        digest = current;
+        try {
+            context = load(settings);
+        } catch (final TlsFileException ex) {
+            reloadFailures.incrementRelease();
+            LOG.warn("feed={} TLS files changed but do not load, the previous certificate stays in use: {}", feed,
+                ex.getMessage());
+            return false;
+        }
+        reloads.incrementRelease();
+        LOG.info("feed={} TLS files reloaded, new connections get: {}", feed, describe(settings));
+        return true;
+    }
+
+    /**
+     * Loads a feed's TLS files into a server context, as at start.
+     *
+     * @param settings the feed's TLS settings.
+     * @return the context.
+     * @throws TlsFileException naming the setting whose file does not load, or that does not fit the others.
+     */
+    public static SslContext load(final TlsSettings settings) {
+        final List<X509Certificate> chain = certificates(settings.certificateChainFile(), "certificate-chain-file");
+        final PrivateKey key = privateKey(settings.privateKeyFile());
+        checkKeyMatches(key, chain.get(0), settings.privateKeyFile());
+        final List<X509Certificate> trusted = new ArrayList<>();
+        for (int i = 0; i < settings.trustedCaFiles().size(); i++) {
+            trusted.addAll(certificates(settings.trustedCaFiles().get(i), "trusted-ca-files[" + i + "]"));
+        }
+        try {
+            final SslContextBuilder builder = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+                .clientAuth(settings.clientAuth())
+                .protocols(settings.protocols());
+            if (!trusted.isEmpty()) {
+                builder.trustManager(trusted.toArray(new X509Certificate[0]));
+            }
+            return builder.build();
+        } catch (final SSLException | RuntimeException ex) {
+            throw new TlsFileException("certificate-chain-file", settings.certificateChainFile()
+                + " with " + settings.privateKeyFile() + " does not make a TLS context: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The SHA-256 fingerprint of a certificate, as {@code openssl x509 -fingerprint -sha256} prints it.
+     *
+     * @param certificate the certificate.
+     * @return colon-separated upper-case hex.
+     */
+    public static String fingerprint(final X509Certificate certificate) {
+        try {
+            final byte[] sha = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(sha);
+        } catch (final GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static String describe(final TlsSettings settings) {
+        final X509Certificate leaf = certificates(settings.certificateChainFile(), "certificate-chain-file").get(0);
+        return "certificate " + leaf.getSubjectX500Principal().getName() + " SHA-256 " + fingerprint(leaf)
+            + " valid until " + leaf.getNotAfter().toInstant() + ", client auth " + settings.clientAuth()
+            + ", protocols " + settings.protocols();
+    }
+
+    private static List<X509Certificate> certificates(final Path file, final String setting) {
+        final byte[] bytes = read(file, setting);
+        final List<X509Certificate> certificates = new ArrayList<>();
+        try {
+            for (final Certificate certificate : CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(bytes))) {
+                certificates.add((X509Certificate)certificate);
+            }
+        } catch (final CertificateException ex) {
+            throw new TlsFileException(setting, file + " holds no readable PEM certificate: " + ex.getMessage(), ex);
+        }
+        if (certificates.isEmpty()) {
+            throw new TlsFileException(setting, file + " holds no PEM certificate");
+        }
+        return certificates;
+    }
+
+    private static PrivateKey privateKey(final Path file) {
+        final String pem = new String(read(file, "private-key-file"), StandardCharsets.US_ASCII);
+        final int begin = pem.indexOf(PRIVATE_KEY_BEGIN);
+        final int end = pem.indexOf(PRIVATE_KEY_END);
+        if (begin < 0 || end < begin) {
+            throw new TlsFileException("private-key-file", file + " holds no unencrypted PKCS#8 key ("
+                + PRIVATE_KEY_BEGIN + "); convert with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
+        }
+        final byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(pem.substring(begin + PRIVATE_KEY_BEGIN.length(), end));
+        } catch (final IllegalArgumentException ex) {
+            throw new TlsFileException("private-key-file", file + " holds a key that is not valid base64", ex);
+        }
+        for (final String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (final GeneralSecurityException ex) {
+                // try the next algorithm
+            }
+        }
+        throw new TlsFileException("private-key-file", file + " holds a PKCS#8 key of no supported algorithm "
+            + "(RSA, EC, Ed25519, Ed448)");
+    }
+
+    /** Signs a few bytes with the key and checks them with the certificate, so a wrong key fails at load. */
+    private static void checkKeyMatches(final PrivateKey key, final X509Certificate certificate, final Path file) {
+        final String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm();
+        };
+        try {
+            final byte[] probe = "mcast-relay".getBytes(StandardCharsets.US_ASCII);
+            final Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            final byte[] signature = signer.sign();
+            final Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            if (verifier.verify(signature)) {
+                return;
+            }
+        } catch (final GeneralSecurityException ex) {
+            throw new TlsFileException("private-key-file", file + " does not match the certificate "
+                + certificate.getSubjectX500Principal().getName() + ": " + ex.getMessage(), ex);
+        }
+        throw new TlsFileException("private-key-file", file + " does not match the certificate "
+            + certificate.getSubjectX500Principal().getName());
+    }
+
+    private static byte[] digest(final TlsSettings settings) {
+        try {
+            final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(read(settings.certificateChainFile(), "certificate-chain-file"));
+            sha.update(read(settings.privateKeyFile(), "private-key-file"));
+            for (int i = 0; i < settings.trustedCaFiles().size(); i++) {
+                sha.update(read(settings.trustedCaFiles().get(i), "trusted-ca-files[" + i + "]"));
+            }
+            return sha.digest();
+        } catch (final GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static byte[] read(final Path file, final String setting) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (final IOException ex) {
+            throw new TlsFileException(setting, file + " cannot be read: " + ex, ex);
+        }
+    }
+
+    /** A TLS file that does not load, with the setting (relative to the feed's {@code tls.}) that names it. */
+    public static final class TlsFileException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String setting;
+
+        TlsFileException(final String setting, final String message) {
+            super(message);
+            this.setting = setting;
+        }
+
+        TlsFileException(final String setting, final String message, final Throwable cause) {
+            super(message, cause);
+            this.setting = setting;
+        }
+
+        /** @return for example {@code private-key-file} or {@code trusted-ca-files[1]}. */
+        public String setting() {
+            return setting;
+        }
+    }
+}
