@@ -70,10 +70,7 @@ final class TestTls {
      * @return the TLS socket.
      */
     static SSLSocket connect(final int port, final SSLContext context, final byte[] before) throws IOException {
-        final Socket plain = new Socket();
-        plain.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-        plain.setTcpNoDelay(true);
-        plain.setSoTimeout(5000);
+        final Socket plain = connectPlain(port);
         if (before != null) {
             plain.getOutputStream().write(before);
             plain.getOutputStream().flush();
@@ -81,6 +78,14 @@ final class TestTls {
         final SSLSocket socket = (SSLSocket)context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
         socket.startHandshake();
         return socket;
+    }
+
+    static Socket connectPlain(final int port) throws IOException {
+        final Socket plain = new Socket();
+        plain.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        plain.setTcpNoDelay(true);
+        plain.setSoTimeout(5000);
+        return plain;
     }
 
     static X509Certificate serverCertificate(final SSLSocket socket) throws IOException {
