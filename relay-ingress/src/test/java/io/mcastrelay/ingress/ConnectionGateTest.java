@@ -52,20 +52,13 @@ class ConnectionGateTest {
 
     @BeforeEach
     void openFeed() {
-        final FeedSettings settings = new FeedSettings("gated", "0.0.0.0", 0, Framing.RELAY_V1,
-            List.of(Destination.parse("239.1.1.1:5000")), 1328, List.of("10.1.0.0/16", "192.168.7.7/32"), 2,
-            TimeUnit.SECONDS.toNanos(5), "aeron:ipc", 5000);
-        publication = aeron.aeron().addPublication(settings.channel(), settings.streamId());
-        counters = new IngressCounters(aeron.aeron(), settings.name());
-        feed = new IngressFeed(settings, counters, publication, new SystemEpochNanoClock(), 1000);
-        gate = new ConnectionGate(feed);
+        openFeed("10.1.0.0/16", "192.168.7.7/32");
     }
 
     @AfterEach
     void closeFeed() {
         CloseHelper.closeAll(publication, counters);
     }
-
 
     private EmbeddedChannel connectFrom(final String address) throws Exception {
         final RemoteChannel channel = new RemoteChannel(new InetSocketAddress(address, 40000));
@@ -75,7 +68,7 @@ class ConnectionGateTest {
     }
 
     private void openFeed(final String... allowedSources) {
-        closeFeed();
+        CloseHelper.closeAll(publication, counters);
         final FeedSettings settings = new FeedSettings("gated", "0.0.0.0", 0, Framing.RELAY_V1,
             List.of(Destination.parse("239.1.1.1:5000")), 1328, List.of(allowedSources), 2,
             TimeUnit.SECONDS.toNanos(5), "aeron:ipc", 5000);
