@@ -38,6 +38,7 @@ public final class IngressCounters implements AutoCloseable {
     private final AtomicCounter[] drops = new AtomicCounter[DropReason.values().length];
     private final AtomicCounter tlsReloads;
     private final AtomicCounter tlsReloadFailures;
+    private final AtomicCounter tlsCertificateNotAfter;
 
     /**
      * Allocates the counters of one feed.
@@ -69,6 +70,7 @@ public final class IngressCounters implements AutoCloseable {
         }
         tlsReloads = add(aeron, "relay.ingress.tls.reloads", " result=ok");
         tlsReloadFailures = add(aeron, "relay.ingress.tls.reloads", " result=failed");
+        tlsCertificateNotAfter = add(aeron, "relay.ingress.tls.certificate.not.after", " unit=epoch-s");
     }
 
     private AtomicCounter add(final Aeron aeron, final String name, final String tags) {
@@ -183,6 +185,16 @@ public final class IngressCounters implements AutoCloseable {
      */
     public AtomicCounter tlsReloadFailures() {
         return tlsReloadFailures;
+    }
+
+    /**
+     * When the certificate new connections get expires, in seconds since the epoch; 0 without TLS. Written by the
+     * starting thread, then the TLS reload thread.
+     *
+     * @return the counter.
+     */
+    public AtomicCounter tlsCertificateNotAfter() {
+        return tlsCertificateNotAfter;
     }
 
     /** @return every counter of this feed, for tools that list them. */

@@ -50,6 +50,7 @@ public final class TlsContextSource {
     private final long handshakeTimeoutNs;
     private final AtomicCounter reloads;
     private final AtomicCounter reloadFailures;
+    private final AtomicCounter notAfter;
     private volatile SslContext context;
     /** Reload thread: the digest of the files as last read, loaded or not. */
     private byte[] digest;
@@ -70,9 +71,11 @@ public final class TlsContextSource {
         this.handshakeTimeoutNs = handshakeTimeoutNs;
         this.reloads = counters.tlsReloads();
         this.reloadFailures = counters.tlsReloadFailures();
+        this.notAfter = counters.tlsCertificateNotAfter();
         this.digest = digest(settings);
-        this.context = load(settings);
-        LOG.info("feed={} TLS on: {}", feed, describe(settings));
+        final Loaded loaded = loadFiles(settings);
+        this.context = loaded.context();
+        LOG.info("feed={} TLS on: {}", feed, describe(loaded.leaf()));
     }
 
     /** @return the feed's TLS settings. */
@@ -114,16 +117,19 @@ public final class TlsContextSource {
             return false;
         }
         digest = current;
+        final Loaded loaded;
         try {
-            context = load(settings);
+            loaded = loadFiles(settings);
         } catch (final TlsFileException ex) {
             reloadFailures.incrementRelease();
             LOG.warn("feed={} TLS files changed but do not load, the previous certificate stays in use: {}", feed,
                 ex.getMessage());
             return false;
         }
+        context = loaded.context();
+        final String description = describe(loaded.leaf());
         reloads.incrementRelease();
-        LOG.info("feed={} TLS files reloaded, new connections get: {}", feed, describe(settings));
+        LOG.info("feed={} TLS files reloaded, new connections get: {}", feed, description);
         return true;
     }
 
@@ -135,6 +141,14 @@ public final class TlsContextSource {
      * @throws TlsFileException naming the setting whose file does not load, or that does not fit the others.
      */
     public static SslContext load(final TlsSettings settings) {
+        return loadFiles(settings).context();
+    }
+
+    /** A context and the certificate it serves. */
+    private record Loaded(SslContext context, X509Certificate leaf) {
+    }
+
+    private static Loaded loadFiles(final TlsSettings settings) {
         final List<X509Certificate> chain = certificates(settings.certificateChainFile(), "certificate-chain-file");
         final PrivateKey key = privateKey(settings.privateKeyFile());
         checkKeyMatches(key, chain.get(0), settings.privateKeyFile());
@@ -149,7 +163,7 @@ public final class TlsContextSource {
             if (!trusted.isEmpty()) {
                 builder.trustManager(trusted.toArray(new X509Certificate[0]));
             }
-            return builder.build();
+            return new Loaded(builder.build(), chain.get(0));
         } catch (final SSLException | RuntimeException ex) {
             throw new TlsFileException("certificate-chain-file", settings.certificateChainFile()
                 + " with " + settings.privateKeyFile() + " does not make a TLS context: " + ex.getMessage(), ex);
@@ -171,8 +185,9 @@ public final class TlsContextSource {
         }
     }
 
-    private static String describe(final TlsSettings settings) {
-        final X509Certificate leaf = certificates(settings.certificateChainFile(), "certificate-chain-file").get(0);
+    /** Describes the certificate now in force for the log, and records when it expires. */
+    private String describe(final X509Certificate leaf) {
+        notAfter.setRelease(leaf.getNotAfter().toInstant().getEpochSecond());
         return "certificate " + leaf.getSubjectX500Principal().getName() + " SHA-256 " + fingerprint(leaf)
             + " valid until " + leaf.getNotAfter().toInstant() + ", client auth " + settings.clientAuth()
             + ", protocols " + settings.protocols();

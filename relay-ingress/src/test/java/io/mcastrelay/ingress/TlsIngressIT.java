@@ -85,6 +85,8 @@ class TlsIngressIT {
         final IngressCounters counters = server.counters("tls");
         assertThat(counters.connectionsAccepted().get()).isEqualTo(1);
         assertThat(counters.refusals(RefusalReason.TLS_HANDSHAKE).get()).isZero();
+        assertThat(counters.tlsCertificateNotAfter().get())
+            .isEqualTo(tls.server.certificate().getNotAfter().toInstant().getEpochSecond());
     }
 
     @Test
@@ -151,6 +153,8 @@ class TlsIngressIT {
 
         final IngressCounters counters = server.counters("tls");
         await("reloaded within the interval", () -> counters.tlsReloads().get() >= 1);
+        assertThat(counters.tlsCertificateNotAfter().get())
+            .isEqualTo(renewed.certificate().getNotAfter().toInstant().getEpochSecond());
         final SSLSocket after = connect(server, tls.client(tls.exchange));
         assertThat(Issued.fingerprint(TestTls.serverCertificate(after))).isEqualTo(renewed.fingerprint())
             .isNotEqualTo(tls.server.fingerprint());
@@ -176,6 +180,27 @@ class TlsIngressIT {
         send(socket, data("239.1.1.1", 5000, 1, payload(64, 8)));
         assertThat(poll(subscription, 1)).hasSize(1);
         assertThat(counters.tlsReloads().get()).isZero();
+    }
+
+    @Test
+    void shouldCountAMissingFileOnceAndLoadItWhenItIsBack() throws IOException {
+        final IngressServer server = start(feed(List.of(), TimeUnit.HOURS.toNanos(1)));
+        final TlsContextSource source = server.tls("tls");
+        final IngressCounters counters = server.counters("tls");
+        assertThat(source.reloadIfChanged()).as("nothing changed").isFalse();
+
+        Files.delete(tls.keyFile);
+        assertThat(source.reloadIfChanged()).isFalse();
+        assertThat(source.reloadIfChanged()).isFalse();
+        assertThat(counters.tlsReloadFailures().get()).as("counted once while it stays missing").isEqualTo(1);
+
+        final Issued renewed = tls.relayCa.issue("relay", "127.0.0.1");
+        renewed.writeCertificate(tls.certificateFile);
+        renewed.writeKey(tls.keyFile);
+        assertThat(source.reloadIfChanged()).isTrue();
+        assertThat(counters.tlsReloads().get()).isEqualTo(1);
+        final SSLSocket socket = connect(server, tls.client(tls.exchange));
+        assertThat(Issued.fingerprint(TestTls.serverCertificate(socket))).isEqualTo(renewed.fingerprint());
     }
 
     @Test
