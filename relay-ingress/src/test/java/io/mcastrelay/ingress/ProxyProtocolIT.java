@@ -45,11 +45,23 @@ class ProxyProtocolIT {
 
     /** A version 2 header for TCP over IPv4 from {@code source} to {@code 10.0.9.9:4000}. */
     static byte[] header(final int command, final String source, final int sourcePort) {
-        final ByteBuffer buffer = ByteBuffer.allocate(16 + 12);
-        buffer.put(SIGNATURE).put((byte)command).put((byte)0x11).putShort((short)12);
+        return header(command, source, sourcePort, new byte[0]);
+    }
+
+    /** The same with type-length-value fields after the addresses, as an NLB adds them. */
+    static byte[] header(final int command, final String source, final int sourcePort, final byte[] tlvs) {
+        final ByteBuffer buffer = ByteBuffer.allocate(16 + 12 + tlvs.length);
+        buffer.put(SIGNATURE).put((byte)command).put((byte)0x11).putShort((short)(12 + tlvs.length));
         buffer.putInt(Ipv4.parse(source)).putInt(Ipv4.parse("10.0.9.9"));
         buffer.putShort((short)sourcePort).putShort((short)4000);
-        return buffer.array();
+        return buffer.put(tlvs).array();
+    }
+
+    /** AWS's TLV (type 0xEA, subtype 1): the VPC endpoint id a connection came through. */
+    private static byte[] awsVpcEndpointTlv() {
+        final byte[] id = "vpce-08d2bf15fac5001c9".getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(3 + 1 + id.length).put((byte)0xEA).putShort((short)(1 + id.length))
+            .put((byte)0x01).put(id).array();
     }
 
     private IngressServer start(final FeedSettings feed) {
@@ -75,6 +87,19 @@ class ProxyProtocolIT {
         final IngressCounters counters = server.counters("nlb");
         assertThat(counters.connectionsAccepted().get()).isEqualTo(1);
         assertThat(counters.connectionsCurrent().get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRelayBehindAHeaderThatCarriesTheNlbsTlvs() throws IOException {
+        final FeedSettings feed = feed("203.0.113.0/24", "127.0.0.0/8");
+        final Subscription subscription = ingress.subscribe(feed);
+        start(feed);
+        final Socket socket = ingress.connect("nlb");
+
+        send(socket, concat(header(PROXY, "203.0.113.9", 52000, awsVpcEndpointTlv()),
+            data("239.1.1.1", 5000, 1, payload(40, 9))));
+
+        assertThat(poll(subscription, 1).get(0).payload()).isEqualTo(payload(40, 9));
     }
 
     @Test
