@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ingress: one TCP listener per feed, each feed's connections on an event loop of its own, publishing into the
- * feed's Aeron IPC stream. Uses the epoll transport where available, NIO otherwise.
+ * feed's Aeron IPC stream. Uses the epoll transport where available, NIO otherwise. Feeds with TLS get their
+ * certificates from a {@link TlsContextSource} each, whose files one daemon thread ({@code relay-tls-reload}) checks
+ * for changes; it never touches an event loop.
  *
  * <p>Lifecycle, called from one control thread: {@link #start()}, then at shutdown {@link #stopAccepting()},
  * {@link #disconnectAll()}, {@link #awaitDrained(long)} and {@link #close()}.
