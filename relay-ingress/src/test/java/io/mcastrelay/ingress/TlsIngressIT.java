@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +24,7 @@ import javax.net.ssl.SSLSocket;
 import io.aeron.Subscription;
 import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.testing.TestCertificates.Issued;
+import io.netty.handler.ssl.ClientAuth;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +43,7 @@ class TlsIngressIT {
     @TempDir
     Path directory;
     private TestTls tls;
-    private final List<Socket> sockets = new java.util.ArrayList<>();
+    private final List<Socket> sockets = new ArrayList<>();
 
     @BeforeEach
     void makeCertificates() {
@@ -121,6 +123,23 @@ class TlsIngressIT {
         final SSLSocket allowed = connect(server, tls.client(tls.exchange));
         send(allowed, data("239.1.1.1", 5000, 1, payload(20, 3)));
         assertThat(poll(subscription, 1).get(0).payload()).isEqualTo(payload(20, 3));
+    }
+
+    @Test
+    void shouldRefuseAClientThatOnlySpeaksAProtocolTheFeedDoesNotAllow() throws IOException {
+        final TlsSettings only13 = new TlsSettings(tls.certificateFile, tls.keyFile, List.of(tls.caFile),
+            ClientAuth.REQUIRE, List.of("TLSv1.3"), List.of(), TimeUnit.SECONDS.toNanos(10));
+        final IngressServer server = start(TestTls.feed("tls", "127.0.0.0/8", only13, false, List.of()));
+        final Socket plain = ingress.connect("tls");
+        final SSLSocket socket = (SSLSocket)tls.client(tls.exchange).getSocketFactory()
+            .createSocket(plain, "127.0.0.1", server.boundPort("tls"), true);
+        socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+
+        assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+
+        final IngressCounters counters = server.counters("tls");
+        await("refusal counted", () -> counters.refusals(RefusalReason.TLS_HANDSHAKE).get() == 1);
+        assertThat(counters.connectionsAccepted().get()).isZero();
     }
 
     @Test
