@@ -85,7 +85,13 @@ locals {
       sharedMemorySize = local.shared_memory_size_mib
       # Sending multicast and listening above 1024 need no capability.
       capabilities = { drop = ["ALL"] }
+      # The root filesystem is read-only; Netty unpacks its native epoll library into /tmp at start, so
+      # /tmp is a small tmpfs that allows exec (dlopen maps the library executable).
+      tmpfs = [{ containerPath = "/tmp", size = 64, mountOptions = ["rw", "exec", "nosuid", "nodev"] }]
     }
+
+    # The image's own user (docker/Dockerfile), stated so that no image change can make the relay root.
+    user = "10001:10001"
 
     # Belt and braces with the host's user data: IGMPv2 in the task's own network namespace.
     systemControls = [
@@ -101,9 +107,8 @@ locals {
     # The image's STOPSIGNAL is SIGTERM; ECS waits this long before SIGKILL.
     stopTimeout = local.stop_timeout_seconds
 
-    privileged = false
-    # Writable root: Netty unpacks its native epoll library into /tmp at start.
-    readonlyRootFilesystem = false
+    privileged             = false
+    readonlyRootFilesystem = true
 
     logConfiguration = {
       logDriver = "awslogs"

@@ -44,6 +44,10 @@ locals {
       : "${d.exchange_group}:${coalesce(d.exchange_port, d.port)}->${d.group}:${d.port}"
     ) },
     { for k, cidr in var.exchange_cidrs : "RELAY_FEEDS_${i}_ALLOWED_SOURCES_${k}" => cidr },
+    # With PROXY protocol v2 the TCP peer is the NLB: only its subnets may send the header.
+    var.proxy_protocol_v2 ? { "RELAY_FEEDS_${i}_PROXY_PROTOCOL" = "true" } : {},
+    { for k, az in(var.proxy_protocol_v2 ? sort(keys(var.nlb_subnets)) : []) :
+    "RELAY_FEEDS_${i}_PROXY_SOURCES_${k}" => var.nlb_subnets[az] },
   )]...)
 
   managed_environment = merge(local.feed_environment, {

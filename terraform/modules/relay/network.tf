@@ -96,16 +96,17 @@ resource "aws_security_group" "task" {
   tags        = merge(local.tags, { Name = "${var.name}-task" })
 }
 
-# The NLB preserves the client's address, so the task sees the exchange's CIDRs on the feed ports.
+# Without PROXY protocol the NLB preserves the client's address, so the task sees the exchange's CIDRs on
+# the feed ports; with it, the connections come from the NLB's own addresses in its subnets.
 resource "aws_vpc_security_group_ingress_rule" "task_feed" {
-  for_each = { for pair in setproduct(keys(local.feeds_by_name), var.exchange_cidrs) : "${pair[0]}-${pair[1]}" => {
+  for_each = { for pair in setproduct(keys(local.feeds_by_name), var.proxy_protocol_v2 ? values(var.nlb_subnets) : var.exchange_cidrs) : "${pair[0]}-${pair[1]}" => {
     port = local.feeds_by_name[pair[0]].port
     cidr = pair[1]
     feed = pair[0]
   } }
 
   security_group_id = aws_security_group.task.id
-  description       = "feed ${each.value.feed} from the exchange (client address preserved by the NLB)"
+  description       = var.proxy_protocol_v2 ? "feed ${each.value.feed} from the NLB (PROXY v2 header names the exchange)" : "feed ${each.value.feed} from the exchange (client address preserved by the NLB)"
   ip_protocol       = "tcp"
   from_port         = each.value.port
   to_port           = each.value.port

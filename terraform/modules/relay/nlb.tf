@@ -24,9 +24,10 @@ resource "aws_lb_target_group" "feed" {
   port        = each.value.port
   vpc_id      = var.vpc_id
 
-  # The relay's allow-list must see the exchange's address; the relay does not speak proxy protocol.
-  preserve_client_ip = "true"
-  proxy_protocol_v2  = false
+  # The relay's allow-list must see the exchange's address: either the NLB preserves it (default), or it
+  # sends it in a PROXY protocol v2 header, which the relay then requires from the NLB's subnets only.
+  preserve_client_ip = var.proxy_protocol_v2 ? "false" : "true"
+  proxy_protocol_v2  = var.proxy_protocol_v2
 
   # Deregistration: ECS deregisters a stopping task and waits this long before SIGTERM; then the NLB
   # closes the task's remaining connections, so the exchange reconnects (to the standby) at once.

@@ -521,6 +521,12 @@ variable "alarm_actions" {
   }
 }
 
+variable "proxy_protocol_v2" {
+  description = "Whether the NLB puts a PROXY protocol v2 header before each forwarded connection (the target groups' proxy_protocol_v2) instead of preserving the client's address. On: the relay reads the exchange's address from the header (relay.feeds[i].proxy-protocol, proxy-sources = nlb_subnets) and checks exchange_cidrs against it, and the tasks accept the feed ports from the NLB subnets only. Off (default): the NLB preserves client addresses and the tasks accept the feed ports from exchange_cidrs."
+  type        = bool
+  default     = false
+}
+
 variable "no_datagrams_minutes" {
   description = "Minutes a destination may send no datagram before its alarm fires. Crypto markets trade all week, so silence is an incident and missing data (relay gone) counts as breaching."
   type        = number

@@ -353,6 +353,78 @@ run "igmpv2_forced_on_hosts_before_ecs_agent" {
   }
 }
 
+run "container_non_root_no_capabilities_read_only_root" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].user == "10001:10001"
+    error_message = "The relay must run as the image's user 10001, never root."
+  }
+  assert {
+    condition = (jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].linuxParameters.capabilities.drop == ["ALL"] &&
+    !can(jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].linuxParameters.capabilities.add))
+    error_message = "Every capability must be dropped and none added."
+  }
+  assert {
+    condition = (jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].privileged == false &&
+    jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].readonlyRootFilesystem == true)
+    error_message = "The container must not be privileged, and its root filesystem must be read-only."
+  }
+  assert {
+    condition = contains(jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].linuxParameters.tmpfs,
+    { containerPath = "/tmp", size = 64, mountOptions = ["rw", "exec", "nosuid", "nodev"] })
+    error_message = "/tmp must be a writable tmpfs that allows exec (Netty's native library is unpacked there)."
+  }
+}
+
+run "proxy_protocol_v2_off_by_default" {
+  command = plan
+
+  assert {
+    condition = length([for e in jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].environment :
+    e if startswith(e.name, "RELAY_FEEDS_") && strcontains(e.name, "_PROXY_")]) == 0
+    error_message = "Without proxy_protocol_v2 the relay must not expect a PROXY header."
+  }
+}
+
+run "proxy_protocol_v2_header_from_the_nlb_subnets_only" {
+  command = plan
+
+  variables {
+    proxy_protocol_v2 = true
+  }
+
+  assert {
+    condition     = alltrue([for tg in aws_lb_target_group.feed : tg.proxy_protocol_v2 == true && tg.preserve_client_ip == "false"])
+    error_message = "With proxy_protocol_v2 every target group must send the header instead of preserving the client address."
+  }
+  assert {
+    condition = alltrue([for i in [0, 1] : contains(jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].environment,
+      { name = "RELAY_FEEDS_${i}_PROXY_PROTOCOL", value = "true" }) &&
+      contains(jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].environment,
+      { name = "RELAY_FEEDS_${i}_PROXY_SOURCES_0", value = "10.20.9.0/28" }) &&
+      contains(jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].environment,
+    { name = "RELAY_FEEDS_${i}_PROXY_SOURCES_2", value = "10.20.9.32/28" })])
+    error_message = "Each feed must require the PROXY header, from the NLB subnets."
+  }
+  assert {
+    condition = contains(jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].environment,
+    { name = "RELAY_FEEDS_0_ALLOWED_SOURCES_0", value = "192.0.2.0/26" })
+    error_message = "The exchange's CIDRs must still be each feed's allowed sources (checked against the header)."
+  }
+  assert {
+    condition = toset([for r in aws_vpc_security_group_ingress_rule.task_feed : "${r.ip_protocol}/${r.from_port}-${r.to_port}/${r.cidr_ipv4}"]) == toset([
+      "tcp/6666-6666/10.20.9.0/28", "tcp/6666-6666/10.20.9.16/28", "tcp/6666-6666/10.20.9.32/28",
+      "tcp/6667-6667/10.20.9.0/28", "tcp/6667-6667/10.20.9.16/28", "tcp/6667-6667/10.20.9.32/28",
+    ])
+    error_message = "With proxy_protocol_v2 the task feed ports must be open to the NLB subnets only."
+  }
+  assert {
+    condition     = toset([for r in aws_vpc_security_group_ingress_rule.nlb_feed : r.cidr_ipv4]) == toset(["192.0.2.0/26", "198.51.100.16/28"])
+    error_message = "The NLB must still accept the feed ports from the exchange's CIDRs only."
+  }
+}
+
 run "security_groups_feeds_from_exchange_health_from_nlb_subnets" {
   command = plan
 

@@ -111,6 +111,10 @@ public record RelayProperties(
      * @param maxConnections concurrent connections allowed.
      * @param idleTimeout    a connection silent this long is closed (senders heartbeat every second).
      * @param streamId       Aeron stream id of the feed; default 1001 for the first feed, 1002 for the next...
+     * @param tls            TLS on the feed's port, off by default.
+     * @param proxyProtocol  whether each connection starts with a PROXY protocol v2 header (an NLB with proxy
+     *                       protocol v2 on its target group); the allowed sources then apply to the address in it.
+     * @param proxySources   CIDRs that may send the PROXY header: the load balancer's subnets.
      */
     public record Feed(
         @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
@@ -123,6 +127,33 @@ public record RelayProperties(
         List<String> allowedSources,
         @Min(1) @DefaultValue("4") int maxConnections,
         @NotNull @DefaultValue("10s") Duration idleTimeout,
-        @Min(1) Integer streamId) {
+        @Min(1) Integer streamId,
+        @Valid @NotNull @DefaultValue Tls tls,
+        @DefaultValue("false") boolean proxyProtocol,
+        @NotNull @DefaultValue List<String> proxySources) {
+    }
+
+    /**
+     * TLS on one feed's port, with client certificates by default. The files are PEM and are reloaded when they
+     * change, without a restart.
+     *
+     * @param enabled              whether the port speaks TLS.
+     * @param certificateChainFile the relay's certificate, then any intermediates.
+     * @param privateKeyFile       the certificate's key, unencrypted PKCS#8.
+     * @param trustedCaFiles       CAs whose client certificates are trusted.
+     * @param clientAuth           require (default), optional or none.
+     * @param protocols            TLSv1.3 and/or TLSv1.2.
+     * @param allowedClients       if set, client certificate subjects (DNs) or alternative names let in.
+     * @param reloadInterval       how often the files are checked for changes.
+     */
+    public record Tls(
+        @DefaultValue("false") boolean enabled,
+        String certificateChainFile,
+        String privateKeyFile,
+        @NotNull @DefaultValue List<String> trustedCaFiles,
+        @NotBlank @DefaultValue("require") String clientAuth,
+        @NotNull @DefaultValue({"TLSv1.3", "TLSv1.2"}) List<String> protocols,
+        @NotNull @DefaultValue List<String> allowedClients,
+        @NotNull @DefaultValue("10s") Duration reloadInterval) {
     }
 }

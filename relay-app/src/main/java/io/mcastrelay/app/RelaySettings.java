@@ -187,7 +187,8 @@ public record RelaySettings(
         }
         return new FeedSettings(feed.name(), properties.ingress().bindAddress(), feed.port(), framing,
             destinations, (int)maxPayload, feed.allowedSources(), feed.maxConnections(),
-            feed.idleTimeout().toNanos(), channel, streamId);
+            feed.idleTimeout().toNanos(), channel, streamId, FeedSecuritySettings.tls(feed.tls(), prefix + "tls."),
+            feed.proxyProtocol(), FeedSecuritySettings.proxySources(feed, prefix));
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Image;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.ExecConfig;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -104,15 +106,52 @@ class DockerImageIT {
 
     @Test
     void shouldRelayFramesFromTheFeedPortAsMulticastToAnotherContainerByteForByteInOrder() throws Exception {
-        try (GenericContainer<?> relay = relay();
-             GenericContainer<?> subscriber = new GenericContainer<>(image)) {
+        try (GenericContainer<?> relay = relay()) {
             relay.start();
+            assertRelaysToAnotherContainer(relay, FRAMES);
+        }
+    }
+
+    @Test
+    void shouldRelayWithoutAnyCapabilityNoNewPrivilegesAndAReadOnlyRootFilesystem() throws Exception {
+        try (GenericContainer<?> relay = relay()
+            .withTmpFs(Map.of("/tmp", "rw,exec,nosuid,nodev,size=64m"))
+            .withCreateContainerCmdModifier(create -> create.getHostConfig()
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withReadonlyRootfs(true))) {
+            relay.start();
+
+            final Map<String, String> status = new LinkedHashMap<>();
+            for (final String line : relay.execInContainer("cat", "/proc/1/status").getStdout().split("\n")) {
+                final int colon = line.indexOf(':');
+                if (colon > 0) {
+                    status.put(line.substring(0, colon), line.substring(colon + 1).strip());
+                }
+            }
+            assertThat(status.get("Uid")).as("real, effective, saved and fs uid of the JVM")
+                .isEqualTo(String.join("\t", RELAY_UID, RELAY_UID, RELAY_UID, RELAY_UID));
+            assertThat(status.get("CapEff")).as("effective capabilities").isEqualTo("0000000000000000");
+            assertThat(status.get("CapPrm")).as("permitted capabilities").isEqualTo("0000000000000000");
+            assertThat(status.get("CapBnd")).as("bounding set: --cap-drop ALL").isEqualTo("0000000000000000");
+            assertThat(status.get("NoNewPrivs")).as("no-new-privileges").isEqualTo("1");
+            assertThat(relay.execInContainer(ExecConfig.builder().user("0")
+                .command(new String[] {"touch", "/written"}).build()).getStderr())
+                .as("even root cannot write the root filesystem").contains("Read-only file system");
+            assertRelaysToAnotherContainer(relay, FRAMES / 4);
+        }
+    }
+
+    /** Sends frames into the relay's feed port and checks a subscriber in another container gets each in order. */
+    private static void assertRelaysToAnotherContainer(final GenericContainer<?> relay, final int frames)
+        throws Exception {
+        try (GenericContainer<?> subscriber = new GenericContainer<>(image)) {
             subscriber.withNetwork(network)
                 .withCreateContainerCmdModifier(create -> create.getHostConfig()
                     .withSysctls(Map.of("net.ipv4.conf.all.force_igmp_version", "2")))
                 .withCommand("relay-subscriber", "--interface", "eth0", "--join",
                     GROUP_A + ":" + PORT_A + "," + GROUP_B + ":" + PORT_B, "--print", "--quiet",
-                    "--expect", String.valueOf(FRAMES))
+                    "--expect", String.valueOf(frames))
                 .waitingFor(Wait.forLogMessage(".*RelaySubscriber: joined.*\\n", 1))
                 .start();
 
@@ -120,7 +159,7 @@ class DockerImageIT {
             sent.put(GROUP_A + ":" + PORT_A, new ArrayList<>());
             sent.put(GROUP_B + ":" + PORT_B, new ArrayList<>());
             try (FeedClient exchange = new FeedClient(relay.getMappedPort(FEED_PORT))) {
-                for (int i = 0; i < FRAMES; i++) {
+                for (int i = 0; i < frames; i++) {
                     final boolean toA = i % 2 == 0;
                     final byte[] payload = payload(i);
                     exchange.send(toA ? GROUP_A : GROUP_B, toA ? PORT_A : PORT_B, payload);
@@ -133,7 +172,7 @@ class DockerImageIT {
             }
 
             assertThat(await(() -> !subscriber.isRunning(), Duration.ofSeconds(60)))
-                .as("the subscriber got all %d datagrams; its log:%n%s%nrelay's log:%n%s", FRAMES,
+                .as("the subscriber got all %d datagrams; its log:%n%s%nrelay's log:%n%s", frames,
                     subscriber.getLogs(), relay.getLogs())
                 .isTrue();
             assertThat(inspect(subscriber).getState().getExitCodeLong()).isZero();

@@ -48,6 +48,12 @@ final class FeedClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** A sender over a connection the test made itself, such as a TLS socket after its handshake. */
+    FeedClient(final Socket connected) throws IOException {
+        socket = connected;
+        out = socket.getOutputStream();
+    }
+
     /** Sends one DATA frame with the next sequence; returns the payload sent. */
     byte[] send(final String group, final int port, final String text) throws IOException {
         final byte[] payload = text.getBytes(StandardCharsets.US_ASCII);

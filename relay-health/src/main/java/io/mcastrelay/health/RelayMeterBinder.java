@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 public final class RelayMeterBinder implements MeterBinder {
     private static final Set<String> GAUGES = Set.of("relay.ingress.connections.current");
     private static final String LAST_FRAME_TIME = "relay.ingress.last.frame.time";
+    private static final String CERTIFICATE_NOT_AFTER = "relay.ingress.tls.certificate.not.after";
 
     private final Supplier<List<Counter>> counters;
     private final Function<Counter, String> labels;
@@ -76,6 +77,11 @@ public final class RelayMeterBinder implements MeterBinder {
         if (LAST_FRAME_TIME.equals(name)) {
             Gauge.builder("relay.ingress.last.frame.age", counter, this::ageSeconds).tags(tags).baseUnit("seconds")
                 .description("Seconds since the feed's last DATA frame; NaN before the first").register(registry);
+        } else if (CERTIFICATE_NOT_AFTER.equals(name)) {
+            Gauge.builder("relay.ingress.tls.certificate.expiry", counter, this::secondsUntil).tags(tags)
+                .baseUnit("seconds")
+                .description("Seconds until the feed's TLS certificate expires (negative: expired); NaN without TLS")
+                .register(registry);
         } else if (GAUGES.contains(name)) {
             Gauge.builder(name, counter, guard::read).tags(tags).register(registry);
         } else if ("ns".equals(unit)) {
@@ -85,6 +91,14 @@ public final class RelayMeterBinder implements MeterBinder {
             FunctionCounter.builder(name, counter, guard::read).tags(tags)
                 .baseUnit(name.endsWith(".bytes") ? "bytes" : null).register(registry);
         }
+    }
+
+    private double secondsUntil(final Counter counter) {
+        final double notAfterSeconds = guard.read(counter);
+        if (Double.isNaN(notAfterSeconds) || notAfterSeconds <= 0) {
+            return Double.NaN;
+        }
+        return notAfterSeconds - (double)epochNanos.get() / TimeUnit.SECONDS.toNanos(1);
     }
 
     private double ageSeconds(final Counter counter) {

@@ -71,6 +71,29 @@ class RelayMeterBinderTest {
     }
 
     @Test
+    void shouldReportSecondsUntilTheTlsCertificateExpiresAndNothingWithoutTls() {
+        final Aeron aeron = DRIVER.aeron();
+        try (Counter tls = aeron.addCounter(RelayCounterTypes.INGRESS,
+                "relay.ingress.tls.certificate.not.after feed=secure unit=epoch-s");
+             Counter plain = aeron.addCounter(RelayCounterTypes.INGRESS,
+                 "relay.ingress.tls.certificate.not.after feed=plain unit=epoch-s")) {
+            tls.set(1_000 + TimeUnit.DAYS.toSeconds(30));
+            final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new RelayMeterBinder(() -> List.of(tls, plain),
+                counter -> aeron.countersReader().getCounterLabel(counter.id()), new CounterGuard(),
+                () -> TimeUnit.SECONDS.toNanos(1_000)).bindTo(registry);
+
+            final Gauge expiry = registry.get("relay.ingress.tls.certificate.expiry").tag("feed", "secure").gauge();
+            assertThat(expiry.value()).isEqualTo(TimeUnit.DAYS.toSeconds(30));
+            assertThat(expiry.getId().getBaseUnit()).isEqualTo("seconds");
+            assertThat(registry.get("relay.ingress.tls.certificate.expiry").tag("feed", "plain").gauge().value())
+                .isNaN();
+            tls.set(900);
+            assertThat(expiry.value()).as("expired").isEqualTo(-100);
+        }
+    }
+
+    @Test
     void shouldReportNoAgeBeforeTheFirstFrame() {
         final Aeron aeron = DRIVER.aeron();
         try (Counter lastFrame = aeron.addCounter(RelayCounterTypes.INGRESS,

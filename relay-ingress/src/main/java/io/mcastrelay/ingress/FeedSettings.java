@@ -28,6 +28,11 @@ import io.netty.util.NetUtil;
  * @param idleTimeoutNs   a connection that sends nothing for this long is closed.
  * @param channel         the Aeron channel of the feed's stream, for example {@code aeron:ipc?term-length=8m}.
  * @param streamId        the Aeron stream id of the feed.
+ * @param tls             TLS (optionally mutual) on the feed's port; null for plain TCP.
+ * @param proxyProtocol   whether every connection starts with a PROXY protocol v2 header (from a load balancer);
+ *                        {@link #allowedSources()} then applies to the source address in the header.
+ * @param proxySources    CIDRs that may send a PROXY header (the load balancer's subnets); with
+ *                        {@code proxyProtocol} at least one, otherwise ignored.
  */
 public record FeedSettings(
     String name,
@@ -40,7 +45,10 @@ public record FeedSettings(
     int maxConnections,
     long idleTimeoutNs,
     String channel,
-    int streamId) {
+    int streamId,
+    TlsSettings tls,
+    boolean proxyProtocol,
+    List<String> proxySources) {
 
     /** The largest payload that fits one Aeron claim at the largest IPC MTU (65504 - 32 - 48). */
     public static final int MAX_PAYLOAD_BYTES_LIMIT = 65_504 - 32 - IpcMessageDescriptor.HEADER_LENGTH;
@@ -75,6 +83,48 @@ public record FeedSettings(
         require(maxConnections >= 1, name, "max connections must be at least 1");
         require(idleTimeoutNs > 0, name, "idle timeout must be positive");
         require(channel != null && channel.startsWith("aeron:"), name, "channel '" + channel + "' is no Aeron URI");
+        proxySources = List.copyOf(proxySources == null ? List.of() : proxySources);
+        require(!proxyProtocol || !proxySources.isEmpty(), name,
+            "proxy sources must not be empty with the PROXY protocol on (list the load balancer's subnets)");
+        for (final String cidr : proxySources) {
+            parseCidr(name, cidr);
+        }
+    }
+
+    /**
+     * A plain-TCP feed without a PROXY header: the settings before TLS and the PROXY protocol existed.
+     *
+     * @param name            the feed's name.
+     * @param bindAddress     the local address to listen on.
+     * @param port            the TCP port.
+     * @param framing         how the TCP stream is cut into datagrams.
+     * @param destinations    the group:port pairs the feed may send to.
+     * @param maxPayloadBytes larger DATA frames are dropped and counted.
+     * @param allowedSources  CIDRs that may connect.
+     * @param maxConnections  concurrent connections allowed.
+     * @param idleTimeoutNs   a connection that sends nothing for this long is closed.
+     * @param channel         the Aeron channel of the feed's stream.
+     * @param streamId        the Aeron stream id of the feed.
+     */
+    public FeedSettings(
+        final String name, final String bindAddress, final int port, final Framing framing,
+        final List<Destination> destinations, final int maxPayloadBytes, final List<String> allowedSources,
+        final int maxConnections, final long idleTimeoutNs, final String channel, final int streamId) {
+        this(name, bindAddress, port, framing, destinations, maxPayloadBytes, allowedSources, maxConnections,
+            idleTimeoutNs, channel, streamId, null, false, List.of());
+    }
+
+    /**
+     * Netty's filter rules for {@link #proxySources()}.
+     *
+     * @return one accept rule per CIDR.
+     */
+    public IpSubnetFilterRule[] proxySourceRules() {
+        final IpSubnetFilterRule[] rules = new IpSubnetFilterRule[proxySources.size()];
+        for (int i = 0; i < rules.length; i++) {
+            rules[i] = parseCidr(name, proxySources.get(i));
+        }
+        return rules;
     }
 
     /**

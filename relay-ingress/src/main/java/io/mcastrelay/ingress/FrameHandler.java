@@ -97,7 +97,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
         active = true;
-        LOG.info("feed={} remote={} connection={} connected", feed.name(), ctx.channel().remoteAddress(), connectionId);
+        LOG.info("feed={} remote={} connection={} connected", feed.name(), ConnectionGate.remote(ctx.channel()),
+            connectionId);
         ctx.fireChannelActive();
     }
 
@@ -124,8 +125,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         if (active) {
             final String reason = closeReason != null ? closeReason
                 : feed.closing ? "relay-shutdown" : "closed-by-peer";
-            LOG.info("feed={} remote={} connection={} disconnected: {}", feed.name(), ctx.channel().remoteAddress(),
-                connectionId, reason);
+            LOG.info("feed={} remote={} connection={} disconnected: {}", feed.name(),
+                ConnectionGate.remote(ctx.channel()), connectionId, reason);
         }
         if (!paused) {
             onBytes();
@@ -139,7 +140,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             if (idle.state() == IdleState.READER_IDLE && !paused && !closed) {
                 counters.idleTimeouts().incrementRelease();
                 LOG.warn("feed={} remote={} connection={} closing: idle-timeout, nothing received for {} ms",
-                    feed.name(), ctx.channel().remoteAddress(), connectionId,
+                    feed.name(), ConnectionGate.remote(ctx.channel()), connectionId,
                     TimeUnit.NANOSECONDS.toMillis(feed.settings.idleTimeoutNs()));
                 closeReason = "idle-timeout";
                 ctx.close();
@@ -154,7 +155,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-        LOG.warn("feed={} remote={} connection={} closing: {}", feed.name(), ctx.channel().remoteAddress(),
+        LOG.warn("feed={} remote={} connection={} closing: {}", feed.name(), ConnectionGate.remote(ctx.channel()),
             connectionId, cause.toString());
         closeReason = "error";
         ctx.close();
@@ -381,7 +382,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         }
         if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED) {
             LOG.warn("feed={} remote={} connection={} closing: the feed's Aeron publication is {}", feed.name(),
-                ctx.channel().remoteAddress(), connectionId, Publication.errorString(result));
+                ConnectionGate.remote(ctx.channel()), connectionId, Publication.errorString(result));
             closeReason = "publication-closed";
             closed = true;
             ctx.close();
@@ -414,7 +415,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private void protocolError(final ProtocolError error) {
         counters.protocolErrors(error).incrementRelease();
         LOG.warn("feed={} remote={} connection={} closing: protocol error {}", feed.name(),
-            ctx.channel().remoteAddress(), connectionId, error.reason());
+            ConnectionGate.remote(ctx.channel()), connectionId, error.reason());
         closeReason = "protocol-error " + error.reason();
         closed = true;
         ctx.close();

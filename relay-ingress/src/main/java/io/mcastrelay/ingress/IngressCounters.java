@@ -16,7 +16,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * shows them too. Each label is the meter name and its tags, for example
  * {@code relay.ingress.frames feed=prod}.
  *
- * <p>Single writer: the feed's ingress event loop, the only thread that runs its connections. Any thread may read.
+ * <p>Single writer: the feed's ingress event loop, the only thread that runs its connections (the TLS reload
+ * counters: the relay's TLS reload thread). Any thread may read.
  */
 public final class IngressCounters implements AutoCloseable {
     private final String feed;
@@ -37,6 +38,9 @@ public final class IngressCounters implements AutoCloseable {
     private final AtomicCounter[] refusals = new AtomicCounter[RefusalReason.values().length];
     private final AtomicCounter[] protocolErrors = new AtomicCounter[ProtocolError.count()];
     private final AtomicCounter[] drops = new AtomicCounter[DropReason.values().length];
+    private final AtomicCounter tlsReloads;
+    private final AtomicCounter tlsReloadFailures;
+    private final AtomicCounter tlsCertificateNotAfter;
 
     /**
      * Allocates the counters of one feed.
@@ -68,6 +72,9 @@ public final class IngressCounters implements AutoCloseable {
         for (final DropReason reason : DropReason.values()) {
             drops[reason.ordinal()] = add(aeron, "relay.ingress.drops", " reason=" + reason.reason());
         }
+        tlsReloads = add(aeron, "relay.ingress.tls.reloads", " result=ok");
+        tlsReloadFailures = add(aeron, "relay.ingress.tls.reloads", " result=failed");
+        tlsCertificateNotAfter = add(aeron, "relay.ingress.tls.certificate.not.after", " unit=epoch-s");
     }
 
     private AtomicCounter add(final Aeron aeron, final String name, final String tags) {
@@ -174,6 +181,34 @@ public final class IngressCounters implements AutoCloseable {
      */
     public AtomicCounter drops(final DropReason reason) {
         return drops[reason.ordinal()];
+    }
+
+    /**
+     * TLS contexts swapped because the feed's certificate, key or CA files changed. Written by the TLS reload thread.
+     *
+     * @return the counter.
+     */
+    public AtomicCounter tlsReloads() {
+        return tlsReloads;
+    }
+
+    /**
+     * Changes to the feed's TLS files that did not load (the previous context stays). Written by the reload thread.
+     *
+     * @return the counter.
+     */
+    public AtomicCounter tlsReloadFailures() {
+        return tlsReloadFailures;
+    }
+
+    /**
+     * When the certificate new connections get expires, in seconds since the epoch; 0 without TLS. Written by the
+     * starting thread, then the TLS reload thread.
+     *
+     * @return the counter.
+     */
+    public AtomicCounter tlsCertificateNotAfter() {
+        return tlsCertificateNotAfter;
     }
 
     /** @return every counter of this feed, for tools that list them. */

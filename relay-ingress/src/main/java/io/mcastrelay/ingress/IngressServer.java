@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ingress: one TCP listener per feed, each feed's connections on an event loop of its own, publishing into the
- * feed's Aeron IPC stream. Uses the epoll transport where available, NIO otherwise.
+ * feed's Aeron IPC stream. Uses the epoll transport where available, NIO otherwise. Feeds with TLS get their
+ * certificates from a {@link TlsContextSource} each, whose files one daemon thread ({@code relay-tls-reload}) checks
+ * for changes; it never touches an event loop.
  *
  * <p>Lifecycle, called from one control thread: {@link #start()}, then at shutdown {@link #stopAccepting()},
  * {@link #disconnectAll()}, {@link #awaitDrained(long)} and {@link #close()}.
@@ -57,7 +61,10 @@ public final class IngressServer implements AutoCloseable {
     private final long ackIntervalNs;
     private final Map<String, IngressFeed> feeds = new LinkedHashMap<>();
     private final boolean epoll = Epoll.isAvailable();
+    private final Map<String, TlsContextSource> tls = new LinkedHashMap<>();
     private EventLoopGroup acceptGroup;
+    /** Checks the feeds' TLS files for changes; null if no feed has TLS. */
+    private ScheduledExecutorService tlsReloader;
 
     /**
      * Prepares ingress; nothing is bound until {@link #start()}.
@@ -98,9 +105,10 @@ public final class IngressServer implements AutoCloseable {
     }
 
     /**
-     * Adds each feed's publication and counters, then binds each listener.
+     * Adds each feed's publication and counters, loads its TLS files if it has TLS, then binds each listener.
      *
      * @throws IllegalStateException naming the feed and address if a listener cannot bind.
+     * @throws TlsContextSource.TlsFileException naming the file if a feed's TLS files do not load.
      */
     public void start() {
         final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -114,6 +122,10 @@ public final class IngressServer implements AutoCloseable {
                     publication, clock, backPressureRetryNs, ackIntervalNs, sentPosition(feed));
                 feeds.put(feed.name(), ingressFeed);
                 checkOneClaimFits(feed, publication);
+                if (feed.tls() != null) {
+                    tls.put(feed.name(), new TlsContextSource(
+                        feed.name(), feed.tls(), feed.idleTimeoutNs(), ingressFeed.counters));
+                }
                 ingressFeed.childGroup = new MultiThreadIoEventLoopGroup(
                     1, new DefaultThreadFactory("relay-ingress-" + feed.name(), true), factory);
                 ingressFeed.serverChannel = bind(ingressFeed, channelType);
@@ -121,6 +133,7 @@ public final class IngressServer implements AutoCloseable {
                     ingressFeed.serverChannel.localAddress(), feed.framing(), epoll ? "epoll" : "nio",
                     feed.channel(), feed.streamId());
             }
+            startTlsReloads();
         } catch (final RuntimeException ex) {
             close();
             throw ex;
@@ -142,6 +155,34 @@ public final class IngressServer implements AutoCloseable {
             return null;
         }
         return new ReadableCounter(counters, found[0]);
+    }
+
+    /** One daemon thread polls every TLS feed's files at its interval; never an event loop. */
+    private void startTlsReloads() {
+        if (tls.isEmpty()) {
+            return;
+        }
+        tlsReloader = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("relay-tls-reload", true));
+        for (final TlsContextSource source : tls.values()) {
+            final long intervalNs = source.settings().reloadIntervalNs();
+            tlsReloader.scheduleWithFixedDelay(() -> {
+                try {
+                    source.reloadIfChanged();
+                } catch (final RuntimeException ex) {
+                    LOG.warn("TLS reload check failed", ex);
+                }
+            }, intervalNs, intervalNs, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * A feed's TLS context, for tests and tools that force a reload check.
+     *
+     * @param feed the feed's name.
+     * @return its TLS context source, or null if the feed has no TLS.
+     */
+    public TlsContextSource tls(final String feed) {
+        return tls.get(feed);
     }
 
     /** A frame is published with one {@code tryClaim}, which throws for more than the publication's max payload. */
@@ -171,7 +212,7 @@ public final class IngressServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new FeedChannelInitializer(feed))
+                .childHandler(new FeedChannelInitializer(feed, tls.get(feed.name())))
                 .bind(address).sync().channel();
         } catch (final InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -282,6 +323,10 @@ public final class IngressServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tlsReloader != null) {
+            tlsReloader.shutdownNow();
+            tlsReloader = null;
+        }
         final List<Future<?>> shutdowns = new ArrayList<>();
         for (final IngressFeed feed : feeds.values()) {
             if (feed.serverChannel != null) {
@@ -301,5 +346,6 @@ public final class IngressServer implements AutoCloseable {
             CloseHelper.quietCloseAll(feed.publication, feed.counters);
         }
         feeds.clear();
+        tls.clear();
     }
 }

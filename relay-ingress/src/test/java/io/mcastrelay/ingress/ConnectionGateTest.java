@@ -52,14 +52,7 @@ class ConnectionGateTest {
 
     @BeforeEach
     void openFeed() {
-        final FeedSettings settings = new FeedSettings("gated", "0.0.0.0", 0, Framing.RELAY_V1,
-            List.of(Destination.parse("239.1.1.1:5000")), 1328, List.of("10.1.0.0/16", "192.168.7.7/32"), 2,
-            TimeUnit.SECONDS.toNanos(5), "aeron:ipc", 5000);
-        publication = aeron.aeron().addPublication(settings.channel(), settings.streamId());
-        counters = new IngressCounters(aeron.aeron(), settings.name());
-        feed = new IngressFeed(settings, counters, publication, new SystemEpochNanoClock(), 1000,
-            IngressServer.DEFAULT_ACK_INTERVAL_NS, null);
-        gate = new ConnectionGate(feed);
+        openFeed("10.1.0.0/16", "192.168.7.7/32");
     }
 
     @AfterEach
@@ -69,9 +62,68 @@ class ConnectionGateTest {
 
     private EmbeddedChannel connectFrom(final String address) throws Exception {
         final RemoteChannel channel = new RemoteChannel(new InetSocketAddress(address, 40000));
-        channel.pipeline().addLast(gate, new FrameHandler(feed, ++feed.nextConnectionId));
+        channel.pipeline().addLast(gate);
         channel.register();
         return channel;
+    }
+
+    private void openFeed(final String... allowedSources) {
+        CloseHelper.closeAll(publication, counters);
+        final FeedSettings settings = new FeedSettings("gated", "0.0.0.0", 0, Framing.RELAY_V1,
+            List.of(Destination.parse("239.1.1.1:5000")), 1328, List.of(allowedSources), 2,
+            TimeUnit.SECONDS.toNanos(5), "aeron:ipc", 5000);
+        publication = aeron.aeron().addPublication(settings.channel(), settings.streamId());
+        counters = new IngressCounters(aeron.aeron(), settings.name());
+        feed = new IngressFeed(settings, counters, publication, new SystemEpochNanoClock(), 1000,
+            IngressServer.DEFAULT_ACK_INTERVAL_NS, null);
+        gate = new ConnectionGate(feed);
+    }
+
+    @Test
+    void shouldAdmitTheIdleTimerAndFrameHandlerOnlyWithAnAdmittedConnection() throws Exception {
+        final EmbeddedChannel admitted = connectFrom("10.1.0.1");
+        final EmbeddedChannel refused = connectFrom("10.2.0.1");
+
+        assertThat(admitted.pipeline().names()).containsSubsequence("idle", "frames").doesNotContain("gate");
+        assertThat(refused.pipeline().get("frames")).isNull();
+    }
+
+    @Test
+    void shouldRefuseAnIpv6PeerWhenOnlyIpv4RangesAreAllowed() throws Exception {
+        openFeed("0.0.0.0/0");
+
+        final EmbeddedChannel v6 = connectFrom("2001:db8::7");
+        final EmbeddedChannel v4 = connectFrom("198.51.100.9");
+
+        assertThat(v6.isOpen()).as("0.0.0.0/0 covers every IPv4 address, no IPv6 one").isFalse();
+        assertThat(v4.isOpen()).isTrue();
+        assertThat(counters.refusals(RefusalReason.SOURCE_NOT_ALLOWED).get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldMatchIpv6PeersAgainstIpv6Ranges() throws Exception {
+        openFeed("10.0.0.0/8", "2001:db8:1::/48");
+
+        final EmbeddedChannel inside = connectFrom("2001:db8:1:ffff::1");
+        final EmbeddedChannel outside = connectFrom("2001:db8:2::1");
+        final EmbeddedChannel loopback = connectFrom("::1");
+
+        assertThat(inside.isOpen()).isTrue();
+        assertThat(outside.isOpen()).isFalse();
+        assertThat(loopback.isOpen()).isFalse();
+        assertThat(counters.refusals(RefusalReason.SOURCE_NOT_ALLOWED).get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldAdmitOnlyTheOneAddressOfASlash32AndTheEdgesOfARange() throws Exception {
+        openFeed("192.168.7.7/32", "10.1.0.0/16");
+
+        assertThat(connectFrom("192.168.7.7").isOpen()).isTrue();
+        assertThat(connectFrom("192.168.7.6").isOpen()).isFalse();
+        assertThat(connectFrom("10.1.255.255").isOpen()).isTrue();
+        assertThat(connectFrom("10.0.255.255").isOpen()).isFalse();
+        assertThat(connectFrom("10.2.0.0").isOpen()).isFalse();
+        assertThat(counters.refusals(RefusalReason.SOURCE_NOT_ALLOWED).get()).isEqualTo(3);
     }
 
     @Test
