@@ -4,6 +4,7 @@
 #   (no arguments), or arguments starting with -    the relay; the arguments go to Spring Boot (--relay.egress.ttl=32)
 #   relay [ARGS]                                     the same
 #   relay-sender | relay-subscriber | relay-ipc-tap [OPTIONS]    that tool (--help lists its options)
+#   relay-capture [OPTIONS]                          the datacenter-side capture (docs/capture.md)
 #   anything else                                    run as it is (bash, java -version)
 #
 # Java runs as PID 1 (exec), so SIGTERM from docker stop or ECS reaches the JVM's shutdown hook directly.
@@ -37,5 +38,6 @@ case "${1:-}" in
   relay-sender) shift; tool io.mcastrelay.tools.RelaySender "$@" ;;
   relay-subscriber) shift; tool io.mcastrelay.tools.RelaySubscriber "$@" ;;
   relay-ipc-tap) shift; tool io.mcastrelay.tools.IpcTap "$@" ;;
+  relay-capture) shift; exec java "${required_flags[@]}" "${java_opts[@]}" -jar "$app/lib/relay-capture.jar" "$@" ;;
   *) exec "$@" ;;
 esac

@@ -82,6 +82,8 @@ class DockerImageIT {
             Long.toHexString(System.nanoTime()), false)
             .withFileFromPath("docker", repository.resolve("docker"))
             .withFileFromPath("relay-app/target/relay.jar", jar)
+            .withFileFromPath("relay-capture/target/relay-capture.jar",
+                repository.resolve("relay-capture/target/relay-capture.jar"))
             .withBuildArg("BASE_IMAGE", BASE_IMAGE)
             .withBuildImageCmdModifier(build -> build.withDockerfilePath("docker/Dockerfile"));
         built.get(5, TimeUnit.MINUTES);
@@ -192,6 +194,40 @@ class DockerImageIT {
                     .containsExactlyElementsOf(group.getValue());
             }
         }
+    }
+
+    @Test
+    void shouldShipTheCaptureWhichStreamsMulticastToTheRelayInASession() throws Exception {
+        // The relay remaps the group: the capture joins the datacenter side on the same Docker network, and would
+        // otherwise hear the relay's own output and stream it back, a loop (docs/capture.md warns of it).
+        try (GenericContainer<?> relay = relay().withCommand("--relay.feeds[0].name=test",
+                "--relay.feeds[0].port=" + FEED_PORT, "--relay.feeds[0].allowed-sources[0]=0.0.0.0/0",
+                "--relay.feeds[0].destinations[0]=" + GROUP_A + ":" + PORT_A + "->239.255.16.1:" + PORT_A);
+             GenericContainer<?> capture = new GenericContainer<>(image)) {
+            relay.start();
+            capture.withNetwork(network)
+                .withCommand("relay-capture", "--feed=test", "--relays=relay:" + FEED_PORT,
+                    "--groups=" + GROUP_A + ":" + PORT_A, "--interface=eth0")
+                .waitingFor(Wait.forLogMessage(".*relay-capture started: feed=test.*\\n", 1))
+                .start();
+            assertThat(await(() -> relay.getLogs().contains("feed=test") && relay.getLogs().contains(" session "),
+                Duration.ofSeconds(30))).as("the relay's log:%n%s%ncapture's log:%n%s", relay.getLogs(),
+                capture.getLogs()).isTrue();
+
+            // the exchange's multicast in the capture's own container: looped back to the capture, joined on eth0
+            assertThat(capture.execInContainer("bash", "-c", "for i in $(seq 1 50); do echo datacenter-$i > "
+                + "/dev/udp/" + GROUP_A + "/" + PORT_A + "; done").getExitCode()).isZero();
+            assertThat(await(() -> prometheus(relay).contains("relay_ingress_frames_total{feed=\"test\"} 50.0"),
+                Duration.ofSeconds(30))).as("50 frames through the capture's session; capture's log:%n%s",
+                capture.getLogs()).isTrue();
+            assertThat(prometheus(relay)).contains("relay_ingress_sessions_total{feed=\"test\"} 1.0");
+        }
+    }
+
+    /** The relay's Prometheus scrape, from inside its container (the management port listens on loopback). */
+    private static String prometheus(final GenericContainer<?> relay) throws Exception {
+        return relay.execInContainer("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8081 && printf 'GET "
+            + "/actuator/prometheus HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && cat <&3").getStdout();
     }
 
     @Test
