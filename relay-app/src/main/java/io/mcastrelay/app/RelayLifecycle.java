@@ -4,6 +4,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -12,6 +13,7 @@ import io.aeron.CommonContext;
 import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.TimeoutException;
 import io.mcastrelay.egress.Egress;
 import io.mcastrelay.ingress.FeedSettings;
 import io.mcastrelay.ingress.IngressServer;
@@ -33,10 +35,19 @@ import org.springframework.context.SmartLifecycle;
  * The relay's one lifecycle. Start: media driver, Aeron client, egress, ingress. Stop (SIGTERM): health goes down,
  * ingress stops accepting and lets go of its connections once it has published what it read, egress sends the
  * rest, then everything closes in reverse. Runs on Spring's startup and shutdown threads only.
+ *
+ * <p>Losing the media driver (an external one that died or restarted; the client gives up after
+ * {@code relay.aeron.driver-timeout}) ends the Aeron client, and with it every publication, subscription and
+ * counter. The relay does not rebuild them in-process: readiness goes DOWN at once and the process stops as on
+ * SIGTERM (connections closed, so senders reconnect elsewhere and resend what was not acknowledged) and exits with
+ * {@value #EXIT_DRIVER_LOST}, for ECS or Docker to start it again against the new driver.
  */
 final class RelayLifecycle implements SmartLifecycle, RelayView {
     /** Starts after the health server, stops before it, so the health endpoint reports the drain. */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+    /** The exit status when the media driver is lost: EX_TEMPFAIL, a temporary failure; start the relay again. */
+    static final int EXIT_DRIVER_LOST = 75;
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayLifecycle.class);
 
@@ -50,6 +61,7 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     private IngressServer ingress;
     private final AtomicLong aeronClientErrors = new AtomicLong();
     private volatile boolean running;
+    private final AtomicBoolean driverLost = new AtomicBoolean();
 
     RelayLifecycle(
         final RelaySettings settings, final CounterGuard guard, final ObjectProvider<MeterRegistry> meterRegistry) {
@@ -102,6 +114,24 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     private void onAeronError(final Throwable error) {
         aeronClientErrors.incrementAndGet();
         LOG.error("aeron client error (counted as relay.aeron.client.errors)", error);
+        if (error instanceof TimeoutException) {
+            onDriverLost(error);
+        }
+    }
+
+    /** The client timed out on the driver (or the driver on it): it has closed itself and cannot be used again. */
+    private void onDriverLost(final Throwable error) {
+        if (!driverLost.compareAndSet(false, true)) {
+            return;
+        }
+        if (ExitOnSignal.installed()) {
+            LOG.error("aeron media driver lost ({}): readiness is DOWN; stopping and exiting with status {} so that "
+                + "the orchestrator starts the relay again against the driver in {}", error.getMessage(),
+                EXIT_DRIVER_LOST, settings.aeronDirectory());
+            ExitOnSignal.exit(EXIT_DRIVER_LOST);
+        } else {
+            LOG.error("aeron media driver lost ({}): readiness is DOWN; stop and start the relay", error.getMessage());
+        }
     }
 
     private MediaDriver launchDriver() {
@@ -137,6 +167,12 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             return;
         }
         running = false;
+        if (driverLost.get()) {
+            LOG.warn("stopping relay: the media driver is lost, so nothing can be drained; closing connections");
+            guard.close(this::closeAll);
+            LOG.info("relay stopped");
+            return;
+        }
         if (settings.readinessGraceNs() > 0) {
             LOG.info("stopping relay: readiness is DOWN; still relaying for {} ms (relay.shutdown.readiness-grace)",
                 TimeUnit.NANOSECONDS.toMillis(settings.readinessGraceNs()));
@@ -197,6 +233,6 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
 
     @Override
     public boolean running() {
-        return running;
+        return running && !driverLost.get();
     }
 }
