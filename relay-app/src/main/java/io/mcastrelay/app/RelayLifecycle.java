@@ -49,6 +49,11 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     /** The exit status when the media driver is lost: EX_TEMPFAIL, a temporary failure; start the relay again. */
     static final int EXIT_DRIVER_LOST = 75;
 
+    /** How often the driver checks its timeouts (Aeron's default is 1 s): fine enough for sub-second ones. */
+    private static final long TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Aeron's default; it must exceed the client liveness timeout, so it grows with a longer one. */
+    private static final long PUBLICATION_UNBLOCK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(15);
+
     private static final Logger LOG = LoggerFactory.getLogger(RelayLifecycle.class);
 
     private final RelaySettings settings;
@@ -141,6 +146,7 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             throw new IllegalStateException("an Aeron media driver is already running in " + directory
                 + "; set relay.aeron.embedded-driver=false to use it, or set relay.aeron.directory to another path");
         }
+        final RelaySettings.DriverTimeouts timeouts = settings.driverTimeouts();
         return MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(directory)
             .dirDeleteOnStart(true)
@@ -148,7 +154,13 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(new BackoffIdleStrategy(
                 10, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)))
-            .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs())));
+            .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()))
+            .timerIntervalNs(TIMER_INTERVAL_NS)
+            .clientLivenessTimeoutNs(timeouts.clientLivenessTimeoutNs())
+            .publicationUnblockTimeoutNs(Math.max(PUBLICATION_UNBLOCK_TIMEOUT_NS,
+                timeouts.clientLivenessTimeoutNs() + TimeUnit.SECONDS.toNanos(5)))
+            .untetheredWindowLimitTimeoutNs(timeouts.untetheredWindowLimitTimeoutNs())
+            .untetheredRestingTimeoutNs(timeouts.untetheredRestingTimeoutNs()));
     }
 
     private List<Counter> counters() {

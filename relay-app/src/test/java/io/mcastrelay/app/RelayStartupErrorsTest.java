@@ -60,6 +60,10 @@ class RelayStartupErrorsTest {
         "relay.egress.idle-strategy     | spin-a-lot         | must be one of",
         "relay.aeron.term-length        | 100KB              | power of two",
         "relay.feeds[0].idle-timeout    | 0s                 | must be positive",
+        "relay.aeron.client-liveness-timeout | 500ms         | must lie in 1000ms..5m",
+        "relay.aeron.client-liveness-timeout | 6m            | must lie in 1000ms..5m",
+        "relay.aeron.untethered-window-limit-timeout | 100ms | must lie in 200ms..5m",
+        "relay.aeron.untethered-resting-timeout | 1h         | must lie in 200ms..5m",
     })
     void shouldStopStartUpNamingTheBadSetting(final String property, final String value, final String reason) {
         runner.withPropertyValues(with(property + "=" + value)).run(context -> {
@@ -132,6 +136,8 @@ class RelayStartupErrorsTest {
         assertThat(settings.egress().networkInterface()).isEqualTo("lo");
         assertThat(settings.egress().feeds().get(1).destinations())
             .isEqualTo(settings.feeds().get(1).destinations());
+        assertThat(settings.driverTimeouts()).as("Aeron's own defaults").isEqualTo(new RelaySettings.DriverTimeouts(
+            10_000_000_000L, 5_000_000_000L, 10_000_000_000L));
     }
 
     @Test
