@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Faults of the network around the packaged relay, each in network namespaces of the test's own (docs/faults.md):
- * the egress interface going down and up under traffic. Sender and receiver are processes of their own in the
- * relay's namespace: the sender ({@link ScriptedSender}) over TCP on the namespace's {@code lo}, the receiver
- * ({@link NamespaceReceiver}) joined on the egress interface, which gets the relay's datagrams through
+ * the egress interface going down and up under traffic, and a sender that vanishes without closing its connection.
+ * Sender and receiver are processes of their own: the sender ({@link ScriptedSender}) over TCP on the relay
+ * namespace's {@code lo} or from a namespace of its own over a veth pair, the receiver ({@link NamespaceReceiver})
+ * in the relay's namespace, joined on the egress interface, which gets the relay's datagrams through
  * IP_MULTICAST_LOOP.
  */
 @Tag("network")
@@ -111,6 +112,70 @@ class NetworkFaultsIT {
         assertThat(relay.output()).contains("sending again after").contains("nothing was dropped");
         System.out.printf("[NetworkFaultsIT] egress interface down: 503 after %d ms, 1000 frames held; up: 200 "
             + "after %d ms, all 1100 delivered in order; send errors counted %.0f%n", notReadyMs, readyMs, refusals);
+    }
+
+    @Test
+    void shouldCloseAHalfOpenConnectionWithinTheIdleTimeoutAndAcceptTheSendersNewOne() throws Exception {
+        final NetworkNamespace relayHost = NetworkNamespace.createOrSkip();
+        cleanup.add(relayHost);
+        final NetworkNamespace senderHost = NetworkNamespace.createOrSkip();
+        cleanup.add(senderHost);
+        final String subnet = "10.249." + (1 + (int)(ProcessHandle.current().pid() % 250)) + ".";
+        relayHost.linkTo(senderHost, "v0", subnet + "1", subnet + "2");
+        final RelayProcess relay = RelayProcess.inNamespace(relayHost.name(),
+            "relay.feeds[0].name=" + FEED, "relay.feeds[0].port=" + FEED_PORT, "relay.feeds[0].max-payload=1400B",
+            "relay.feeds[0].destinations[0]=" + DESTINATION, "relay.feeds[0].idle-timeout=3s",
+            "relay.egress.network-interface=" + NetworkNamespace.INTERFACE, "relay.egress.loopback=true",
+            "relay.aeron.term-length=64KB");
+        cleanup.add(relay);
+        final JavaProcess receiver = JavaProcess.start(relayHost.name(), NamespaceReceiver.class,
+            NetworkNamespace.INTERFACE, DESTINATION);
+        cleanup.add(receiver);
+        assertThat(relay.awaitReady(60, TimeUnit.SECONDS)).as("ready; log:%n%s", relay.output()).isTrue();
+        receiver.awaitLine("ready", 30_000);
+        final JavaProcess vanishing = JavaProcess.start(senderHost.name(), ScriptedSender.class,
+            subnet + "1", String.valueOf(FEED_PORT), GROUP, String.valueOf(UDP_PORT));
+        cleanup.add(vanishing);
+        vanishing.awaitLine("connected", 30_000);
+        vanishing.command("send before 50 200");
+        awaitDatagrams(receiver, 50, 30_000);
+        assertThat(relay.metric("relay_ingress_connections_current", "feed=\"" + FEED + "\"")).isEqualTo(1.0);
+
+        final long vanished = System.nanoTime();
+        senderHost.ip("link", "set", "v0p", "down");
+        final long deadline = vanished + TimeUnit.SECONDS.toNanos(15);
+        while (relay.metric("relay_ingress_connections_current", "feed=\"" + FEED + "\"") > 0
+            && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+        }
+        final long detectedMs = millisSince(vanished);
+        assertThat(relay.metric("relay_ingress_connections_current", "feed=\"" + FEED + "\""))
+            .as("the half-open connection is closed").isZero();
+        assertThat(detectedMs).as("within the 3 s idle timeout (counted from the last frame) and a little")
+            .isLessThan(6_000L);
+        assertThat(relay.metric("relay_ingress_idle_timeouts_total", "feed=\"" + FEED + "\""))
+            .as("closed for idleness, counted").isEqualTo(1.0);
+        assertThat(relay.output()).contains("closing: idle-timeout");
+        assertThat(relay.readiness().status()).as("the relay itself is fine").isEqualTo(200);
+
+        senderHost.ip("link", "set", "v0p", "up");
+        final JavaProcess returning = JavaProcess.start(senderHost.name(), ScriptedSender.class,
+            subnet + "1", String.valueOf(FEED_PORT), GROUP, String.valueOf(UDP_PORT));
+        cleanup.add(returning);
+        returning.awaitLine("connected", 30_000);
+        returning.command("send after 50 200");
+        final List<String> received = awaitDatagrams(receiver, 100, 30_000);
+        final List<String> expected = new ArrayList<>();
+        for (final String phase : List.of("before", "after")) {
+            for (int i = 0; i < 50; i++) {
+                expected.add(HexFormat.of().formatHex(ScriptedSender.payload(phase, i, 200)));
+            }
+        }
+        assertThat(received).as("the new connection relays like the first").isEqualTo(expected);
+        assertThat(relay.metric("relay_ingress_connections_accepted_total", "feed=\"" + FEED + "\""))
+            .isEqualTo(2.0);
+        System.out.printf("[NetworkFaultsIT] sender's link down mid-connection: half-open connection closed after "
+            + "%d ms (idle-timeout 3 s), counted; the sender's new connection relays%n", detectedMs);
     }
 
     private static List<String> datagrams(final JavaProcess receiver) {
