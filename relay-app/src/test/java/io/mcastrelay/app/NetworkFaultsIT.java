@@ -31,42 +31,19 @@ class NetworkFaultsIT {
     private static final String FEED = "faults";
     private static final String DESTINATION = GROUP + ":" + UDP_PORT;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
+    private JavaProcess receiver;
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception failure = null;
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            try {
-                cleanup.get(i).close();
-            } catch (final Exception ex) {
-                if (failure == null) {
-                    failure = ex;
-                } else {
-                    failure.addSuppressed(ex);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        cleanup.closeAll();
     }
 
     @Test
     void shouldHoldEveryFrameWhileTheEgressInterfaceIsDownAndSendThemAllInOrderWhenItIsBack() throws Exception {
         final NetworkNamespace namespace = NetworkNamespace.createOrSkip();
         cleanup.add(namespace);
-        final RelayProcess relay = RelayProcess.inNamespace(namespace.name(),
-            "relay.feeds[0].name=" + FEED, "relay.feeds[0].port=" + FEED_PORT, "relay.feeds[0].max-payload=1400B",
-            "relay.feeds[0].destinations[0]=" + DESTINATION,
-            "relay.egress.network-interface=" + NetworkNamespace.INTERFACE, "relay.egress.loopback=true",
-            "relay.aeron.term-length=64KB", "relay.ingress.receive-buffer=16KB");
-        cleanup.add(relay);
-        final JavaProcess receiver = JavaProcess.start(namespace.name(), NamespaceReceiver.class,
-            NetworkNamespace.INTERFACE, DESTINATION);
-        cleanup.add(receiver);
-        assertThat(relay.awaitReady(60, TimeUnit.SECONDS)).as("ready; log:%n%s", relay.output()).isTrue();
-        receiver.awaitLine("ready", 30_000);
+        final RelayProcess relay = startRelayWithReceiver(namespace, "relay.ingress.receive-buffer=16KB");
         final JavaProcess sender = JavaProcess.start(namespace.name(), ScriptedSender.class,
             "127.0.0.1", String.valueOf(FEED_PORT), GROUP, String.valueOf(UDP_PORT), String.valueOf(16 * 1024));
         cleanup.add(sender);
@@ -122,17 +99,7 @@ class NetworkFaultsIT {
         cleanup.add(senderHost);
         final String subnet = "10.249." + (1 + (int)(ProcessHandle.current().pid() % 250)) + ".";
         relayHost.linkTo(senderHost, "v0", subnet + "1", subnet + "2");
-        final RelayProcess relay = RelayProcess.inNamespace(relayHost.name(),
-            "relay.feeds[0].name=" + FEED, "relay.feeds[0].port=" + FEED_PORT, "relay.feeds[0].max-payload=1400B",
-            "relay.feeds[0].destinations[0]=" + DESTINATION, "relay.feeds[0].idle-timeout=3s",
-            "relay.egress.network-interface=" + NetworkNamespace.INTERFACE, "relay.egress.loopback=true",
-            "relay.aeron.term-length=64KB");
-        cleanup.add(relay);
-        final JavaProcess receiver = JavaProcess.start(relayHost.name(), NamespaceReceiver.class,
-            NetworkNamespace.INTERFACE, DESTINATION);
-        cleanup.add(receiver);
-        assertThat(relay.awaitReady(60, TimeUnit.SECONDS)).as("ready; log:%n%s", relay.output()).isTrue();
-        receiver.awaitLine("ready", 30_000);
+        final RelayProcess relay = startRelayWithReceiver(relayHost, "relay.feeds[0].idle-timeout=3s");
         final JavaProcess vanishing = JavaProcess.start(senderHost.name(), ScriptedSender.class,
             subnet + "1", String.valueOf(FEED_PORT), GROUP, String.valueOf(UDP_PORT));
         cleanup.add(vanishing);
@@ -176,6 +143,27 @@ class NetworkFaultsIT {
             .isEqualTo(2.0);
         System.out.printf("[NetworkFaultsIT] sender's link down mid-connection: half-open connection closed after "
             + "%d ms (idle-timeout 3 s), counted; the sender's new connection relays%n", detectedMs);
+    }
+
+    /**
+     * Starts the packaged relay in the namespace, egress on its interface with IP_MULTICAST_LOOP, and a receiver
+     * joined there ({@link #receiver}); waits until both are ready.
+     */
+    private RelayProcess startRelayWithReceiver(final NetworkNamespace namespace, final String... more)
+        throws IOException, InterruptedException {
+        final List<String> properties = new ArrayList<>(List.of(
+            "relay.feeds[0].name=" + FEED, "relay.feeds[0].port=" + FEED_PORT, "relay.feeds[0].max-payload=1400B",
+            "relay.feeds[0].destinations[0]=" + DESTINATION,
+            "relay.egress.network-interface=" + NetworkNamespace.INTERFACE, "relay.egress.loopback=true",
+            "relay.aeron.term-length=64KB"));
+        properties.addAll(List.of(more));
+        final RelayProcess relay = cleanup.add(
+            RelayProcess.inNamespace(namespace.name(), properties.toArray(String[]::new)));
+        receiver = cleanup.add(JavaProcess.start(namespace.name(), NamespaceReceiver.class,
+            NetworkNamespace.INTERFACE, DESTINATION));
+        assertThat(relay.awaitReady(60, TimeUnit.SECONDS)).as("ready; log:%n%s", relay.output()).isTrue();
+        receiver.awaitLine("ready", 30_000);
+        return relay;
     }
 
     private static List<String> datagrams(final JavaProcess receiver) {
