@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.Aeron;
+import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
 import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
@@ -22,6 +23,7 @@ import io.mcastrelay.health.LatencyMeterBinder;
 import io.mcastrelay.health.RelayMeterBinder;
 import io.mcastrelay.health.RelayView;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -36,11 +38,16 @@ import org.springframework.context.SmartLifecycle;
  * ingress stops accepting and lets go of its connections once it has published what it read, egress sends the
  * rest, then everything closes in reverse. Runs on Spring's startup and shutdown threads only.
  *
- * <p>Losing the media driver (an external one that died or restarted; the client gives up after
- * {@code relay.aeron.driver-timeout}) ends the Aeron client, and with it every publication, subscription and
- * counter. The relay does not rebuild them in-process: readiness goes DOWN at once and the process stops as on
- * SIGTERM (connections closed, so senders reconnect elsewhere and resend what was not acknowledged) and exits with
- * {@value #EXIT_DRIVER_LOST}, for ECS or Docker to start it again against the new driver.
+ * <p>Losing the media driver (the client gives up after {@code relay.aeron.driver-timeout}) ends the Aeron client,
+ * and with it every publication, subscription and counter. With an external driver (restarted by the host) the relay
+ * recovers in-process: readiness goes DOWN at once, ingress closes every connection (senders reconnect and resend
+ * what was not acknowledged), egress and the client close, and once a driver answers in the directory again the
+ * relay connects a new client, opens egress and ingress again, re-registers its meters (counters start from 0) and
+ * readiness comes back UP. An embedded driver cannot be lost on its own; if it is, the process stops as on SIGTERM
+ * and exits with {@value #EXIT_DRIVER_LOST} for the orchestrator to start it again. Transitions (start, stop,
+ * recovery) are serialised on one lock; health and meters read the current components through volatile fields
+ * and the {@link CounterGuard}. Longer than most files: start, drain, stop and recovery are one state machine and
+ * read best together.
  */
 final class RelayLifecycle implements SmartLifecycle, RelayView {
     /** Starts after the health server, stops before it, so the health endpoint reports the drain. */
@@ -54,16 +61,22 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     /** Aeron's default; it must exceed the client liveness timeout, so it grows with a longer one. */
     private static final long PUBLICATION_UNBLOCK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(15);
 
+    /** How often recovery looks for a live media driver. */
+    private static final long RECOVERY_POLL_NS = TimeUnit.MILLISECONDS.toNanos(200);
+
     private static final Logger LOG = LoggerFactory.getLogger(RelayLifecycle.class);
 
     private final RelaySettings settings;
     private final CounterGuard guard;
     private final ObjectProvider<MeterRegistry> meterRegistry;
     private final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
+    private final Object transitions = new Object();
     private MediaDriver driver;
-    private Aeron aeron;
-    private Egress egress;
-    private IngressServer ingress;
+    private volatile Aeron aeron;
+    private volatile Egress egress;
+    private volatile IngressServer ingress;
+    /** Which client is current; errors of an older one are only counted. */
+    private volatile int generation;
     private final AtomicLong aeronClientErrors = new AtomicLong();
     private volatile boolean running;
     private final AtomicBoolean driverLost = new AtomicBoolean();
@@ -83,27 +96,14 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             if (settings.embeddedDriver()) {
                 driver = launchDriver();
             }
-            aeron = Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(settings.aeronDirectory())
-                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()))
-                .errorHandler(this::onAeronError));
-            egress = new Egress(settings.egress(), aeron, clock);
-            egress.start();
-            ingress = new IngressServer(
-                settings.feeds(), aeron, clock, settings.backPressureRetryNs(), settings.receiveBufferBytes());
-            ingress.start();
+            open();
         } catch (final RuntimeException ex) {
             closeAll();
             throw ex;
         }
         final MeterRegistry registry = meterRegistry.getIfAvailable();
         if (registry != null) {
-            new RelayMeterBinder(this::counters, counter -> aeron.countersReader().getCounterLabel(counter.id()), guard,
-                clock::nanoTime).bindTo(registry);
-            for (final FeedSettings feed : settings.feeds()) {
-                new LatencyMeterBinder(feed.name(), egress.counters(feed.name()).latency(), System::nanoTime)
-                    .bindTo(registry);
-            }
+            bindMeters(registry);
             FunctionCounter.builder("relay.aeron.client.errors", aeronClientErrors, AtomicLong::get)
                 .description("Errors the Aeron client reported, including exceptions thrown while polling")
                 .register(registry);
@@ -112,14 +112,54 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
         LOG.info("relay running");
     }
 
+    /** Connects a client to the driver and starts egress, then ingress, on it; on failure closes what it opened. */
+    private void open() {
+        final int current = generation + 1;
+        generation = current;
+        try {
+            aeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(settings.aeronDirectory())
+                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()))
+                .errorHandler(error -> onAeronError(error, current)));
+            egress = new Egress(settings.egress(), aeron, clock);
+            egress.start();
+            ingress = new IngressServer(
+                settings.feeds(), aeron, clock, settings.backPressureRetryNs(), settings.receiveBufferBytes());
+            ingress.start();
+        } catch (final RuntimeException ex) {
+            closeComponents();
+            throw ex;
+        }
+    }
+
+    private void bindMeters(final MeterRegistry registry) {
+        new RelayMeterBinder(this::counters, counter -> aeron.countersReader().getCounterLabel(counter.id()), guard,
+            clock::nanoTime).bindTo(registry);
+        for (final FeedSettings feed : settings.feeds()) {
+            new LatencyMeterBinder(feed.name(), egress.counters(feed.name()).latency(), System::nanoTime)
+                .bindTo(registry);
+        }
+    }
+
+    /** Removes the meters over the components' counters (every {@code relay.ingress.*} and {@code relay.egress.*}). */
+    private static void unbindMeters(final MeterRegistry registry) {
+        for (final Meter meter : registry.getMeters()) {
+            final String name = meter.getId().getName();
+            if (name.startsWith("relay.ingress.") || name.startsWith("relay.egress.")) {
+                registry.remove(meter);
+            }
+        }
+    }
+
     /**
      * Errors the Aeron client reports: its conductor's (driver gone, registration refused) and any exception a
-     * fragment handler threw inside a poll, which Aeron catches, reports here and skips. Counted and logged.
+     * fragment handler threw inside a poll, which Aeron catches, reports here and skips. Counted and logged; a
+     * timeout of the current client means the driver is lost.
      */
-    private void onAeronError(final Throwable error) {
+    private void onAeronError(final Throwable error, final int client) {
         aeronClientErrors.incrementAndGet();
         LOG.error("aeron client error (counted as relay.aeron.client.errors)", error);
-        if (error instanceof TimeoutException) {
+        if (error instanceof TimeoutException && client == generation) {
             onDriverLost(error);
         }
     }
@@ -129,14 +169,64 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
         if (!driverLost.compareAndSet(false, true)) {
             return;
         }
-        if (ExitOnSignal.installed()) {
+        if (!settings.embeddedDriver()) {
+            LOG.error("aeron media driver lost ({}): readiness is DOWN; closing every connection and waiting for a "
+                + "media driver in {}", error.getMessage(), settings.aeronDirectory());
+            final Thread recovery = new Thread(this::recover, "relay-driver-recovery");
+            recovery.setDaemon(true);
+            recovery.start();
+        } else if (ExitOnSignal.installed()) {
             LOG.error("aeron media driver lost ({}): readiness is DOWN; stopping and exiting with status {} so that "
-                + "the orchestrator starts the relay again against the driver in {}", error.getMessage(),
-                EXIT_DRIVER_LOST, settings.aeronDirectory());
+                + "the orchestrator starts the relay again", error.getMessage(), EXIT_DRIVER_LOST);
             ExitOnSignal.exit(EXIT_DRIVER_LOST);
         } else {
             LOG.error("aeron media driver lost ({}): readiness is DOWN; stop and start the relay", error.getMessage());
         }
+    }
+
+    /** On its own thread: closes the lost client's components, waits for a driver, opens them again. */
+    private void recover() {
+        final MeterRegistry registry = meterRegistry.getIfAvailable();
+        synchronized (transitions) {
+            if (!running) {
+                return;
+            }
+            guard.swap(() -> {
+                if (registry != null) {
+                    unbindMeters(registry);
+                }
+                closeComponents();
+            });
+        }
+        final long lostNs = System.nanoTime();
+        while (running) {
+            if (driverActive()) {
+                synchronized (transitions) {
+                    if (!running) {
+                        return;
+                    }
+                    try {
+                        open();
+                        if (registry != null) {
+                            bindMeters(registry);
+                        }
+                        driverLost.set(false);
+                        LOG.info("relay running again on the media driver in {}, {} ms after it was lost",
+                            settings.aeronDirectory(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lostNs));
+                        return;
+                    } catch (final RuntimeException ex) {
+                        LOG.warn("cannot use the media driver in {} yet: {}", settings.aeronDirectory(), ex.toString());
+                    }
+                }
+            }
+            LockSupport.parkNanos(RECOVERY_POLL_NS);
+        }
+    }
+
+    private boolean driverActive() {
+        final File directory = new File(settings.aeronDirectory());
+        return new File(directory, CncFileDescriptor.CNC_FILE).exists() && CommonContext.isDriverActive(
+            directory, TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()), message -> { });
     }
 
     private MediaDriver launchDriver() {
@@ -179,6 +269,12 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             return;
         }
         running = false;
+        synchronized (transitions) {
+            stopRunning();
+        }
+    }
+
+    private void stopRunning() {
         if (driverLost.get()) {
             LOG.warn("stopping relay: the media driver is lost, so nothing can be drained; closing connections");
             guard.close(this::closeAll);
@@ -210,8 +306,16 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
         LOG.info("relay stopped");
     }
 
+    private void closeComponents() {
+        CloseHelper.quietCloseAll(ingress, egress, aeron);
+        ingress = null;
+        egress = null;
+        aeron = null;
+    }
+
     private void closeAll() {
-        CloseHelper.quietCloseAll(ingress, egress, aeron, driver);
+        closeComponents();
+        CloseHelper.quietClose(driver);
     }
 
     @Override
@@ -246,5 +350,10 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     @Override
     public boolean running() {
         return running && !driverLost.get();
+    }
+
+    @Override
+    public boolean recovering() {
+        return running && driverLost.get();
     }
 }
