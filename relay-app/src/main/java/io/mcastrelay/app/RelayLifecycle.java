@@ -90,6 +90,13 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
 
     @Override
     public void start() {
+        synchronized (transitions) {
+            startRunning();
+        }
+    }
+
+    /** Under the transitions lock, so that a driver lost while starting is recovered from once started. */
+    private void startRunning() {
         LOG.info("starting relay: feeds={} egress={} aeron.dir={} embedded-driver={}", settings.feeds(),
             settings.egress(), settings.aeronDirectory(), settings.embeddedDriver());
         try {
