@@ -1,8 +1,6 @@
 package io.mcastrelay.app;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,14 +17,12 @@ import java.util.function.Predicate;
 final class JavaProcess implements AutoCloseable {
     private final String name;
     private final Process process;
-    private final List<String> lines = new ArrayList<>();
+    private final ProcessOutput output;
 
     private JavaProcess(final String name, final Process process) {
         this.name = name;
         this.process = process;
-        final Thread reader = new Thread(this::collect, "output-" + name);
-        reader.setDaemon(true);
-        reader.start();
+        this.output = new ProcessOutput(process, name);
     }
 
     /**
@@ -47,19 +43,6 @@ final class JavaProcess implements AutoCloseable {
             "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return new JavaProcess(main.getSimpleName(), new ProcessBuilder(command).redirectErrorStream(true).start());
-    }
-
-    private void collect() {
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                synchronized (lines) {
-                    lines.add(line);
-                }
-            }
-        } catch (final IOException ex) {
-            // the process ended
-        }
     }
 
     /** Writes one line to the process's stdin. */
@@ -87,9 +70,7 @@ final class JavaProcess implements AutoCloseable {
     }
 
     List<String> lines() {
-        synchronized (lines) {
-            return new ArrayList<>(lines);
-        }
+        return output.lines();
     }
 
     /** The last 20 lines, for failure messages. */
