@@ -16,10 +16,37 @@ import org.springframework.context.ConfigurableApplicationContext;
  * keeps its non-zero status.
  * It replaces Spring's own shutdown hook, which {@link RelayApplication} turns off: with two hooks closing one
  * context, the second returns at once while the first is still draining.
+ *
+ * <p>{@link #exit(int)} is the relay's own way out with a status other than 0, for a fault it cannot recover from
+ * in-process (the external media driver lost): the same orderly stop, then that status.
  */
 final class ExitOnSignal implements ApplicationListener<ApplicationStartedEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(ExitOnSignal.class);
     private static final long GRACE_NS = TimeUnit.SECONDS.toNanos(10);
+    private static volatile boolean installed;
+    private static volatile int exitStatus;
+
+    /**
+     * Stops the relay as on SIGTERM and exits with the status, if this is the relay's own process (the hook is
+     * installed); in a test's JVM it does nothing.
+     *
+     * @param status the exit status.
+     * @return whether the exit was started.
+     */
+    static boolean exit(final int status) {
+        if (!installed) {
+            return false;
+        }
+        exitStatus = status;
+        final Thread exit = new Thread(() -> System.exit(status), "relay-exit");
+        exit.start();
+        return true;
+    }
+
+    /** @return whether this is the relay's own process, where {@link #exit(int)} exits. */
+    static boolean installed() {
+        return installed;
+    }
 
     @Override
     public void onApplicationEvent(final ApplicationStartedEvent event) {
@@ -29,6 +56,7 @@ final class ExitOnSignal implements ApplicationListener<ApplicationStartedEvent>
     }
 
     private static void install(final ConfigurableApplicationContext context, final long shutdownBoundNs) {
+        installed = true;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             final Thread watchdog = new Thread(() -> {
                 try {
@@ -42,7 +70,7 @@ final class ExitOnSignal implements ApplicationListener<ApplicationStartedEvent>
             watchdog.setDaemon(true);
             watchdog.start();
             context.close();
-            Runtime.getRuntime().halt(0);
+            Runtime.getRuntime().halt(exitStatus);
         }, "relay-shutdown"));
     }
 }

@@ -44,12 +44,23 @@ public record RelayProperties(
      * @param termLength     term length of each feed's IPC stream: a power of two, 64KB..1GB. Each feed maps three
      *                       terms in shared memory (/dev/shm).
      * @param driverTimeout  how long the client waits for the driver before it declares it gone.
+     * @param clientLivenessTimeout         embedded driver: how long a client (a local subscriber's process) may go
+     *                                      without a keepalive before the driver closes its publications and
+     *                                      subscriptions; bounds how long a frozen tethered subscriber holds the
+     *                                      relay. 1s..5m.
+     * @param untetheredWindowLimitTimeout  embedded driver: how long an untethered subscriber a whole window behind
+     *                                      may hold the stream before it is dropped. 200ms..5m.
+     * @param untetheredRestingTimeout      embedded driver: how long a dropped untethered subscriber rests before it
+     *                                      may rejoin at the live position. 200ms..5m.
      */
     public record Aeron(
         @DefaultValue("true") boolean embeddedDriver,
         @NotBlank @DefaultValue("/dev/shm/aeron-relay") String directory,
         @NotNull @DefaultValue("8MB") DataSize termLength,
-        @NotNull @DefaultValue("10s") Duration driverTimeout) {
+        @NotNull @DefaultValue("10s") Duration driverTimeout,
+        @NotNull @DefaultValue("10s") Duration clientLivenessTimeout,
+        @NotNull @DefaultValue("5s") Duration untetheredWindowLimitTimeout,
+        @NotNull @DefaultValue("10s") Duration untetheredRestingTimeout) {
     }
 
     /**

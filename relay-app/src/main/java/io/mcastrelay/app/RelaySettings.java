@@ -31,6 +31,7 @@ import org.springframework.core.env.Environment;
  * @param ackIntervalNs      how often sessions' acknowledgements are brought up to date.
  * @param readinessGraceNs   how long readiness is DOWN before the relay stops accepting.
  * @param drainTimeoutNs     how long shutdown may drain.
+ * @param driverTimeouts     the embedded driver's timeouts for its clients and untethered subscribers.
  */
 public record RelaySettings(
     List<FeedSettings> feeds,
@@ -42,7 +43,8 @@ public record RelaySettings(
     int receiveBufferBytes,
     long ackIntervalNs,
     long readinessGraceNs,
-    long drainTimeoutNs) {
+    long drainTimeoutNs,
+    DriverTimeouts driverTimeouts) {
 
     private static final int AERON_FRAME_HEADER = 32;
     private static final int AERON_MAX_MTU = 65_504;
@@ -97,8 +99,40 @@ public record RelaySettings(
             properties.aeron().embeddedDriver(), properties.aeron().directory(),
             properties.aeron().driverTimeout().toNanos(), properties.ingress().backPressureRetry().toNanos(),
             (int)properties.ingress().receiveBuffer().toBytes(), ackInterval(properties.ingress().ackInterval()),
-            properties.shutdown().readinessGrace().toNanos(),
-            properties.shutdown().drainTimeout().toNanos());
+            properties.shutdown().readinessGrace().toNanos(), properties.shutdown().drainTimeout().toNanos(),
+            DriverTimeouts.from(properties.aeron()));
+    }
+
+    /**
+     * What the embedded media driver allows its clients and untethered subscribers (an external driver takes its
+     * own {@code aeron.*} settings).
+     *
+     * @param clientLivenessTimeoutNs        a client silent this long is closed, with its subscriptions.
+     * @param untetheredWindowLimitTimeoutNs an untethered subscriber a window behind this long is dropped.
+     * @param untetheredRestingTimeoutNs     a dropped untethered subscriber rests this long.
+     */
+    public record DriverTimeouts(
+        long clientLivenessTimeoutNs, long untetheredWindowLimitTimeoutNs, long untetheredRestingTimeoutNs) {
+
+        private static final Duration MAX = Duration.ofMinutes(5);
+
+        static DriverTimeouts from(final RelayProperties.Aeron aeron) {
+            return new DriverTimeouts(
+                check("relay.aeron.client-liveness-timeout", aeron.clientLivenessTimeout(), Duration.ofSeconds(1)),
+                check("relay.aeron.untethered-window-limit-timeout", aeron.untetheredWindowLimitTimeout(),
+                    Duration.ofMillis(200)),
+                check("relay.aeron.untethered-resting-timeout", aeron.untetheredRestingTimeout(),
+                    Duration.ofMillis(200)));
+        }
+
+        private static long check(final String property, final Duration value, final Duration min) {
+            if (value.compareTo(min) < 0 || value.compareTo(MAX) > 0) {
+                throw new InvalidConfigurationPropertyValueException(property, value,
+                    "must lie in " + min.toMillis() + "ms.." + MAX.toMinutes() + "m"
+                        + (min.toMillis() >= 1000 ? " (clients send a keepalive every 500 ms)" : ""));
+            }
+            return value.toNanos();
+        }
     }
 
     private static long ackInterval(final Duration interval) {

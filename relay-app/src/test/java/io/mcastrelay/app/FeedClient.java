@@ -119,6 +119,13 @@ final class FeedClient implements AutoCloseable {
         return acks;
     }
 
+    /** Sends a HEARTBEAT with the last sequence sent, as a sender does after a second without data. */
+    void heartbeat() throws IOException {
+        final int length =
+            RelayV1Encoder.encodeHeartbeat(frameBuffer, 0, sequence, System.currentTimeMillis() * 1_000_000L);
+        out.write(frame, 0, length);
+    }
+
     /** Half-closes the connection: the relay reads every frame sent before it sees the end of the stream. */
     void shutdownOutput() throws IOException {
         socket.shutdownOutput();

@@ -98,6 +98,24 @@ final class NetworkNamespace implements AutoCloseable {
         return kind;
     }
 
+    /**
+     * Links this namespace to another with a veth pair of their own, without touching the host's namespace: the
+     * pair is created here and its peer moved straight into the other.
+     *
+     * @param other       the namespace at the far end.
+     * @param name        this end's interface name; the far end's is {@code name + "p"}.
+     * @param address     this end's IPv4 address (a /24).
+     * @param peerAddress the far end's.
+     */
+    void linkTo(final NetworkNamespace other, final String name, final String address, final String peerAddress)
+        throws IOException, InterruptedException {
+        ip("link", "add", name, "type", "veth", "peer", "name", name + "p", "netns", other.name());
+        ip("addr", "add", address + "/24", "dev", name);
+        ip("link", "set", name, "up");
+        other.ip("addr", "add", peerAddress + "/24", "dev", name + "p");
+        other.ip("link", "set", name + "p", "up");
+    }
+
     /** Runs {@code ip -n NAMESPACE ARGS...} (as {@code ip netns exec NAMESPACE ip ARGS...}) and fails unless 0. */
     void ip(final String... args) throws IOException, InterruptedException {
         final Result result = tryIp(args);

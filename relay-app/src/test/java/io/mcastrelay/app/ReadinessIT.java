@@ -3,26 +3,20 @@ package io.mcastrelay.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
-import io.aeron.CommonContext;
 import io.mcastrelay.app.RelayProcess.Response;
 import io.mcastrelay.testing.MulticastReceiver;
 import org.junit.jupiter.api.AfterEach;
@@ -33,9 +27,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Readiness as the NLB sees it, over real HTTP on {@code server.port}: status only, UP with no sender, DOWN at once
- * on SIGTERM while the relay still relays through {@code relay.shutdown.readiness-grace}, DOWN when the media driver
- * dies and while the egress interface is down (in a network namespace of the test's own); the management port says
- * which part is down. Each test prints what it measured, for the record.
+ * on SIGTERM while the relay still relays through {@code relay.shutdown.readiness-grace}, and DOWN while the egress
+ * interface is down (in a network namespace of the test's own); the management port says which part is down. The
+ * media driver dying is {@link DriverRestartIT}'s. Each test prints what it measured, for the record.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReadinessIT {
@@ -43,25 +37,11 @@ class ReadinessIT {
     private static final String FEED = "ready";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
 
     @AfterEach
     void cleanUp() throws Exception {
-        Exception failure = null;
-        for (int i = cleanup.size() - 1; i >= 0; i--) {
-            try {
-                cleanup.get(i).close();
-            } catch (final Exception ex) {
-                if (failure == null) {
-                    failure = ex;
-                } else {
-                    failure.addSuppressed(ex);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        cleanup.closeAll();
     }
 
     @Test
@@ -127,54 +107,6 @@ class ReadinessIT {
                     + "exit 0 after %d ms%n", millis(notReadyNs), millis(sentNs), millis(arrivedNs), millis(exitedNs));
             }
         }
-    }
-
-    @Test
-    void shouldFailReadinessWhenTheExternalMediaDriverDies() throws Exception {
-        final Path directory = Files.createTempDirectory("readiness-driver");
-        cleanup.add(() -> deleteRecursively(directory));
-        final String aeronDirectory = directory.resolve("driver").toString();
-        final Path driverLog = directory.resolve("driver.log");
-        final Process driver = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"),
-            "-Daeron.dir=" + aeronDirectory, "-Daeron.dir.delete.on.start=true", "-Daeron.threading.mode=SHARED",
-            "io.aeron.driver.MediaDriver")
-            .redirectErrorStream(true).redirectOutput(driverLog.toFile()).start();
-        cleanup.add(() -> {
-            driver.destroyForcibly();
-            driver.waitFor(10, TimeUnit.SECONDS);
-        });
-        awaitDriver(aeronDirectory, driver, driverLog);
-
-        final RelayProcess relay = new RelayProcess(with(feed(TestRelay.freePort(), TestRelay.freePort()),
-            "relay.aeron.embedded-driver=false", "relay.aeron.directory=" + aeronDirectory,
-            "relay.aeron.driver-timeout=2s", "relay.aeron.term-length=64KB"));
-        cleanup.add(relay);
-        assertThat(relay.awaitReady(60, TimeUnit.SECONDS)).as("ready; log:%n%s", relay.output()).isTrue();
-        assertThat(detail(JsonPath.parse(relay.managementHealth().body()), "aeron.driver")).isEqualTo("alive");
-
-        final long killed = System.nanoTime();
-        driver.destroyForcibly();
-        assertThat(driver.waitFor(10, TimeUnit.SECONDS)).as("driver killed").isTrue();
-        final long notReadyNs = awaitStatus(relay::readiness, 503, TimeUnit.SECONDS.toNanos(10), killed);
-
-        final Response health = relay.managementHealth();
-        assertThat(health.status()).as("management health: %s", health).isEqualTo(503);
-        final DocumentContext json = JsonPath.parse(health.body());
-        assertThat(json.read("$.components.relay.status", String.class)).isEqualTo("DOWN");
-        assertThat(detail(json, "aeron.driver")).as("%s", health.body()).isEqualTo("gone");
-        final String detailsWhenGone = json.read("$.components.relay.details", Map.class).toString();
-        final boolean aliveAfter = relay.process().isAlive();
-
-        relay.process().destroy();
-        final boolean exited = relay.process().waitFor(30, TimeUnit.SECONDS);
-        relay.close();
-        assertThat(relay.process().isAlive()).as("relay stopped").isFalse();
-        System.out.printf("[ReadinessIT] driver killed: 503 after %d ms; relay alive then: %s; details: %s; "
-            + "after SIGTERM exited in 30 s: %s, status %d%n", millis(notReadyNs), aliveAfter, detailsWhenGone,
-            exited, relay.process().exitValue());
     }
 
     @Test
@@ -252,32 +184,6 @@ class ReadinessIT {
             Thread.sleep(50);
         }
         return fail("no " + status + " within " + millis(timeoutNs) + " ms; last answer: " + last);
-    }
-
-    /** Waits for the driver's heartbeat. The context must be concluded: unconcluded, isDriverActive is false. */
-    private static void awaitDriver(final String aeronDirectory, final Process driver, final Path driverLog)
-        throws IOException, InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() - deadline < 0 && driver.isAlive()) {
-            if (new File(aeronDirectory, "cnc.dat").exists()) {
-                final CommonContext probe = new CommonContext().aeronDirectoryName(aeronDirectory);
-                probe.conclude();
-                if (probe.isDriverActive(1000, message -> { })) {
-                    return;
-                }
-            }
-            Thread.sleep(100);
-        }
-        fail("media driver not active in " + aeronDirectory + "; log:\n" + Files.readString(driverLog));
-    }
-
-    /** The killed driver leaves its files (tens of MB) behind; the relay and the driver are gone by now. */
-    private static void deleteRecursively(final Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     private static long millis(final long nanos) {

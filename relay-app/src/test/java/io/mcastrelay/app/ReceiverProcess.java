@@ -1,8 +1,6 @@
 package io.mcastrelay.app;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,14 +17,12 @@ import java.util.function.BooleanSupplier;
 final class ReceiverProcess {
     private final String host;
     private final Process process;
-    private final List<String> lines = new ArrayList<>();
+    private final ProcessOutput output;
 
     private ReceiverProcess(final String host, final Process process) {
         this.host = host;
         this.process = process;
-        final Thread reader = new Thread(this::collect, "receiver-" + host);
-        reader.setDaemon(true);
-        reader.start();
+        this.output = new ProcessOutput(process, "receiver-" + host);
     }
 
     /** Starts a receiver in the host's namespace with no group joined yet; waits until it is ready. */
@@ -39,19 +35,6 @@ final class ReceiverProcess {
         final ReceiverProcess receiver = new ReceiverProcess(host.name(), process);
         receiver.awaitLine("ready", 30_000);
         return receiver;
-    }
-
-    private void collect() {
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                synchronized (lines) {
-                    lines.add(line);
-                }
-            }
-        } catch (final IOException ex) {
-            // the process ended
-        }
     }
 
     /** Sends one command ({@code join G:P}, {@code leave G:P}) and waits for its acknowledgement. */
@@ -96,9 +79,7 @@ final class ReceiverProcess {
     }
 
     List<String> lines() {
-        synchronized (lines) {
-            return new ArrayList<>(lines);
-        }
+        return output.lines();
     }
 
     String host() {

@@ -62,6 +62,10 @@ class RelayStartupErrorsTest {
         "relay.feeds[0].idle-timeout    | 0s                 | must be positive",
         "relay.ingress.ack-interval     | 0ms                | must lie between 1ms and 1s",
         "relay.ingress.ack-interval     | 5s                 | must lie between 1ms and 1s",
+        "relay.aeron.client-liveness-timeout | 500ms         | must lie in 1000ms..5m",
+        "relay.aeron.client-liveness-timeout | 6m            | must lie in 1000ms..5m",
+        "relay.aeron.untethered-window-limit-timeout | 100ms | must lie in 200ms..5m",
+        "relay.aeron.untethered-resting-timeout | 1h         | must lie in 200ms..5m",
     })
     void shouldStopStartUpNamingTheBadSetting(final String property, final String value, final String reason) {
         runner.withPropertyValues(with(property + "=" + value)).run(context -> {
@@ -136,6 +140,8 @@ class RelayStartupErrorsTest {
         assertThat(settings.egress().networkInterface()).isEqualTo("lo");
         assertThat(settings.egress().feeds().get(1).destinations())
             .isEqualTo(settings.feeds().get(1).destinations());
+        assertThat(settings.driverTimeouts()).as("Aeron's own defaults").isEqualTo(new RelaySettings.DriverTimeouts(
+            10_000_000_000L, 5_000_000_000L, 10_000_000_000L));
     }
 
     @Test

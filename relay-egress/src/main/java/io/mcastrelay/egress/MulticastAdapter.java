@@ -11,7 +11,8 @@ import org.agrona.concurrent.EpochNanoClock;
 /**
  * Decodes each message of a feed's IPC stream and hands its payload to the feed's {@link MulticastSender}. When the
  * socket buffer is full it aborts the poll, so the same message is offered again on the next duty cycle: the
- * stream, and through it ingress and TCP, absorb the pause; nothing is dropped.
+ * stream, and through it ingress and TCP, absorb the pause; nothing is dropped. The same holds while the network
+ * refuses the datagram ({@link MulticastSender#RETRY}: the interface is down), which the sender counts itself.
  *
  * <p>Egress agent thread only.
  */
@@ -53,6 +54,9 @@ final class MulticastAdapter implements ControlledFragmentHandler {
                 blocked = true;
                 counters.sendBufferFull().incrementRelease();
             }
+            return Action.ABORT;
+        }
+        if (result == MulticastSender.RETRY) {
             return Action.ABORT;
         }
         blocked = false;

@@ -3,10 +3,16 @@ package io.mcastrelay.egress;
 import java.io.IOException;
 import java.util.Locale;
 
-/** Why egress could not send a datagram. Each is counted; none stops egress. */
+/**
+ * Why egress could not send a datagram. Each is counted; none stops egress. The {@link #retried()} ones are
+ * conditions of the network that pass (an interface down, a route missing for a while): egress keeps the datagram
+ * and sends it again until it goes, counting each such episode once; the others skip the datagram.
+ */
 public enum SendError {
-    /** No route to the group from the egress interface (ENETUNREACH). */
+    /** No route to the group from the egress interface (ENETUNREACH); also what Linux says while it is down. */
     NETWORK_UNREACHABLE("network-unreachable"),
+    /** The egress interface's network is down (ENETDOWN). */
+    NETWORK_DOWN("network-down"),
     /** The host's socket buffers are exhausted (ENOBUFS). */
     NO_BUFFER_SPACE("no-buffer-space"),
     /** A firewall or policy refused the datagram (EPERM, EACCES). */
@@ -32,6 +38,18 @@ public enum SendError {
         this.reason = reason;
     }
 
+    /**
+     * Whether egress keeps the datagram and sends it again later, as under back-pressure, rather than skip it:
+     * true for an unreachable or down network, an interface that is gone or lost its address, and exhausted socket
+     * buffers, all of which pass without the relay doing anything.
+     *
+     * @return true to retry the same datagram.
+     */
+    public boolean retried() {
+        return this == NETWORK_UNREACHABLE || this == NETWORK_DOWN || this == INTERFACE_UNAVAILABLE
+            || this == NO_BUFFER_SPACE;
+    }
+
     /** @return the tag value used in logs and metrics. */
     public String reason() {
         return reason;
@@ -47,6 +65,9 @@ public enum SendError {
         final String message = ex.getMessage() == null ? "" : ex.getMessage().toLowerCase(Locale.ROOT);
         if (message.contains("network is unreachable")) {
             return NETWORK_UNREACHABLE;
+        }
+        if (message.contains("network is down")) {
+            return NETWORK_DOWN;
         }
         if (message.contains("no buffer space")) {
             return NO_BUFFER_SPACE;

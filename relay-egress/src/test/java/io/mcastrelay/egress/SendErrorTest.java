@@ -21,6 +21,7 @@ class SendErrorTest {
     @CsvSource(delimiter = '|', value = {
         "Network is unreachable                | NETWORK_UNREACHABLE",
         "sendto failed: Network is unreachable | NETWORK_UNREACHABLE",
+        "Network is down                       | NETWORK_DOWN",
         "No buffer space available             | NO_BUFFER_SPACE",
         "Operation not permitted               | NOT_PERMITTED",
         "Permission denied                     | NOT_PERMITTED",
@@ -34,6 +35,13 @@ class SendErrorTest {
     })
     void shouldClassifyEachErrnoMessage(final String message, final SendError expected) {
         assertThat(SendError.of(new IOException(message))).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldRetryOnlyTheConditionsOfTheNetworkThatPass() {
+        assertThat(SendError.values()).filteredOn(SendError::retried).containsExactlyInAnyOrder(
+            SendError.NETWORK_UNREACHABLE, SendError.NETWORK_DOWN, SendError.INTERFACE_UNAVAILABLE,
+            SendError.NO_BUFFER_SPACE);
     }
 
     @Test

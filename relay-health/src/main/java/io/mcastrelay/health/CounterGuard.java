@@ -30,6 +30,21 @@ public final class CounterGuard {
     }
 
     /**
+     * Runs a change that unmaps counters while the relay goes on (the Aeron client replaced after the media driver
+     * was lost): no read runs meanwhile, and reads of the old counters return NaN after it.
+     *
+     * @param change closes the old client and what hangs on it.
+     */
+    public void swap(final Runnable change) {
+        lock.writeLock().lock();
+        try {
+            change.run();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
      * Runs the shutdown that unmaps the counters, after which every read returns NaN.
      *
      * @param shutdown closes ingress, egress, the Aeron client and the driver.

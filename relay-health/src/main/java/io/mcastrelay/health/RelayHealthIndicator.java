@@ -33,6 +33,10 @@ public final class RelayHealthIndicator implements HealthIndicator {
         final Health.Builder builder = Health.up();
         final IngressServer ingress = relay.ingress();
         final Egress egress = relay.egress();
+        if (relay.recovering()) {
+            return builder.down().withDetail("relay", "media driver lost; reconnecting")
+                .withDetail("aeron.driver", "gone").build();
+        }
         if (!relay.running() || ingress == null || egress == null) {
             return builder.down().withDetail("relay", "starting or shutting down").build();
         }

@@ -14,6 +14,11 @@ public interface RelayView {
     /** @return whether the Aeron media driver answers. */
     boolean driverAlive();
 
-    /** @return true between a completed start and the beginning of shutdown. */
+    /** @return true between a completed start and the beginning of shutdown, except while recovering. */
     boolean running();
+
+    /** @return true while the relay has lost its media driver and waits to reconnect to a new one. */
+    default boolean recovering() {
+        return false;
+    }
 }

@@ -33,6 +33,7 @@ class RelayHealthIndicatorTest {
     private Egress egress;
     private boolean driverAlive = true;
     private boolean running = true;
+    private boolean recovering;
     private RelayHealthIndicator indicator;
 
     @BeforeEach
@@ -64,6 +65,11 @@ class RelayHealthIndicatorTest {
             @Override
             public boolean running() {
                 return running;
+            }
+
+            @Override
+            public boolean recovering() {
+                return recovering;
             }
         }, new CounterGuard());
     }
@@ -121,5 +127,15 @@ class RelayHealthIndicatorTest {
     void shouldBeDownWhileShuttingDown() {
         running = false;
         assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
+    }
+
+    @Test
+    void shouldBeDownAndSayWhyWhileReconnectingToALostDriver() {
+        running = false;
+        recovering = true;
+        final Health health = indicator.health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("relay", "media driver lost; reconnecting")
+            .containsEntry("aeron.driver", "gone");
     }
 }
