@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Writes the hand-made seed inputs of the fuzz tests (the spec's examples and one frame per protocol error) into
+src/test/resources/<package>/<Class>Inputs/<method>/. Run it from the repository root after changing a seed here;
+the files are committed, and findings that Jazzer saves next to them are committed as they are."""
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def h(text):
+    return bytes.fromhex(text.replace(' ', ''))
+
+
+DATA = h('001e0100 ef010101 13880000 0000000000000007 0000000000000000 6869')
+DATA_EMPTY = h('001c0100 ef010101 13880000 0000000000000008 0000000000000000')
+DATA_REMAPPED = h('00200100 ef010102 13890000 0000000000000009 0000000000000000 01020304')
+HEARTBEAT = h('00140200 0000000000000007 0000000000000000')
+HELLO = h('00240300 01010000 0102030405060708 000000000000002a 0000000000000000 70726f64')
+ACK = h('001c0400 0102030405060708 0000000000000029 0000000000000000')
+
+SENDER = {
+    'spec-data-example': DATA,
+    'spec-hello-example': HELLO,
+    'heartbeat': HEARTBEAT,
+    'data-empty-payload': DATA_EMPTY,
+    'stream-hello-data-heartbeat-data': HELLO + DATA + HEARTBEAT + DATA_REMAPPED,
+    'need-more-half-a-data-frame': DATA[:17],
+    'need-more-data-header-only': DATA[:28],
+    'bad-length-data-27': h('001b0100 ef010101 13880000 0000000000000002 0000000000000000'),
+    'bad-length-heartbeat-21': h('00150200 0000000000000001 0000000000000000 00'),
+    'bad-length-hello-no-feed': h('00200300 01010000 0102030405060708 000000000000002a 0000000000000000'),
+    'bad-length-hello-97': h('00610300') + HELLO[4:32] + b'p' * 65,
+    'unknown-type-0x10': h('001c1000 ef010101 13880000 0000000000000002 0000000000000000'),
+    'unknown-type-0x00': h('00040000'),
+    'reserved-type-0x05': h('001c0500 ef010101 13880000 0000000000000002 0000000000000000'),
+    'reserved-type-0x0f-prefix-only': h('ffff0f00'),
+    'wrong-direction-ack': ACK,
+    'non-zero-flags-data': h('001c0180 ef010101 13880000 0000000000000002 0000000000000000'),
+    'non-zero-flags-heartbeat': h('00140201 0000000000000001 0000000000000000'),
+    'group-not-multicast-10.0.0.1': h('001c0100 0a000001 13880000 0000000000000002 0000000000000000'),
+    'group-not-multicast-240.0.0.1': h('001c0100 f0000001 13880000 0000000000000002 0000000000000000'),
+    'port-zero': h('001c0100 ef010101 00000000 0000000000000002 0000000000000000'),
+    'non-zero-reserved': h('001c0100 ef010101 13880001 0000000000000002 0000000000000000'),
+    'unsupported-version-2': h('00240300 02010000') + HELLO[8:],
+    'bad-hello-session-zero': h('00240300 01010000 0000000000000000 000000000000002a 0000000000000000 70726f64'),
+    'bad-hello-first-sequence-zero': h('00240300 01010000 0102030405060708 0000000000000000 0000000000000000 70726f64'),
+    'bad-hello-reserved': h('00240300 01010001') + HELLO[8:],
+    'data-then-bad-frame': DATA + h('001c0100 0a000001 13880000'),
+}
+
+RELAY = {
+    'spec-ack-example': ACK,
+    'heartbeat': HEARTBEAT,
+    'stream-ack-heartbeat-ack': ACK + HEARTBEAT + ACK,
+    'wrong-direction-data': DATA,
+    'wrong-direction-hello': HELLO,
+    'bad-length-ack-29': h('001d0400') + ACK[4:] + b'\x00',
+    'non-zero-flags-ack': h('001c0402') + ACK[4:],
+    'need-more-half-an-ack': ACK[:13],
+    'reserved-type-0x0a': h('001c0a00'),
+}
+
+
+def lp(payload):
+    return len(payload).to_bytes(2, 'big') + payload
+
+
+LENGTH_PREFIXED = {
+    # 2 bytes of the feed's max-payload (8472 = 0x2118 by default), then the stream.
+    'three-frames-default-maximum': h('2118') + lp(b'hi') + lp(b'') + lp(bytes(range(40))),
+    'payload-at-the-maximum-16': h('0010') + lp(bytes(16)),
+    'payload-too-large-17-of-16': h('0010') + lp(bytes(17)),
+    'payload-too-large-prefix-only': h('0010') + h('ffff'),
+    'need-more-partial-payload': h('2118') + h('0010') + bytes(5),
+    'need-more-one-byte': h('2118') + h('00'),
+}
+
+IPV4 = {
+    'multicast': '239.1.1.1', 'zero': '0.0.0.0', 'broadcast': '255.255.255.255', 'padded': ' 10.0.0.1\t',
+    'leading-zeros': '239.001.01.1', 'octet-256': '256.1.1.1', 'three-octets': '1.2.3', 'five-octets': '1.2.3.4.5',
+    'empty-octet': '1..2.3', 'four-digit-octet': '0239.1.1.1', 'letters': 'a.b.c.d', 'empty': '',
+}
+
+DESTINATION = {
+    'plain': '239.1.1.1:5000', 'remapped': '239.1.1.2:5001->239.9.9.9:6000',
+    'spaced': ' 239.1.1.1 : 5000 -> 239.2.2.2 : 6000 ', 'port-zero': '239.1.1.1:0',
+    'port-65536': '239.1.1.1:65536', 'port-65535': '239.255.255.255:65535', 'unicast': '10.0.0.1:5000',
+    'remapped-to-unicast': '239.1.1.1:5000->10.0.0.1:5000', 'no-port': '239.1.1.1', 'dangling-arrow': '239.1.1.1:5000->',
+    'two-arrows': '239.1.1.1:1->239.1.1.2:2->239.1.1.3:3', 'port-not-a-number': '239.1.1.1:http',
+    'huge-port': '239.1.1.1:99999999999',
+}
+
+
+def write(module, package, clazz, method, seeds):
+    folder = os.path.join(ROOT, module, 'src/test/resources', package.replace('.', '/'), clazz + 'Inputs', method)
+    os.makedirs(folder, exist_ok=True)
+    for name, data in seeds.items():
+        with open(os.path.join(folder, 'seed-' + name), 'wb') as out:
+            out.write(data.encode('utf-8') if isinstance(data, str) else data)
+
+
+write('relay-wire', 'io.mcastrelay.wire', 'RelayV1DecoderFuzzTest', 'decodeSenderStream', SENDER)
+write('relay-wire', 'io.mcastrelay.wire', 'RelayV1DecoderFuzzTest', 'decodeRelayStream', RELAY)
+write('relay-wire', 'io.mcastrelay.wire', 'LengthPrefixedDecoderFuzzTest', 'decodeStream', LENGTH_PREFIXED)
+write('relay-wire', 'io.mcastrelay.wire', 'ConfigurationTextFuzzTest', 'parseIpv4', IPV4)
+write('relay-wire', 'io.mcastrelay.wire', 'ConfigurationTextFuzzTest', 'parseDestination', DESTINATION)
