@@ -91,6 +91,37 @@ DESTINATION = {
 }
 
 
+def data(group, port, sequence, payload):
+    octets = bytes(int(o) for o in group.split('.'))
+    return ((28 + len(payload)).to_bytes(2, 'big') + b'\x01\x00' + octets + port.to_bytes(2, 'big') + b'\x00\x00'
+            + sequence.to_bytes(8, 'big') + bytes(8) + payload)
+
+
+# The ingress path: byte 0 picks the feed (0 relay-v1, 1 length-prefixed), byte 1 the largest read (0: one read).
+ALLOWED = (data('239.1.1.1', 5000, 1, b'plain') + data('239.1.1.2', 5001, 2, b'remapped')
+           + data('239.1.1.3', 5002, 3, b'onto plain') + data('239.1.1.4', 5003, 4, b'onto an exchange side'))
+MIXED = (ALLOWED + HEARTBEAT + data('239.1.1.1', 5001, 5, b'port not allowed')
+         + data('239.9.9.9', 6000, 6, b'vpc side is no exchange side') + data('239.1.1.1', 5000, 7, bytes(101))
+         + data('239.1.1.1', 5000, 8, bytes(100)) + data('239.1.1.1', 5000, 9, b''))
+INGRESS = {
+    'relay-v1-allowed-one-read': b'\x00\x00' + ALLOWED,
+    'relay-v1-mixed-one-read': b'\x00\x00' + MIXED,
+    'relay-v1-mixed-byte-by-byte': b'\x00\x01' + MIXED,
+    'relay-v1-mixed-reads-of-up-to-13': b'\x00\x0d' + MIXED,
+    'relay-v1-hello-then-data': b'\x00\x05' + HELLO.replace(b'prod', b'test') + data('239.1.1.1', 5000, 42, b'x'),
+    'relay-v1-hello-of-another-feed': b'\x00\x00' + HELLO + data('239.1.1.1', 5000, 42, b'x'),
+    'relay-v1-late-hello': b'\x00\x00' + data('239.1.1.1', 5000, 1, b'x') + HELLO.replace(b'prod', b'test'),
+    'relay-v1-ack-to-the-relay': b'\x00\x00' + data('239.1.1.1', 5000, 1, b'x') + ACK,
+    'relay-v1-incomplete-last-frame': b'\x00\x03' + ALLOWED + data('239.1.1.1', 5000, 9, b'cut')[:20],
+    'length-prefixed-frames': b'\x01\x00' + lp(b'hi') + lp(b'') + lp(bytes(100)),
+    'length-prefixed-too-large': b'\x01\x02' + lp(b'hi') + lp(bytes(101)),
+    'length-prefixed-incomplete': b'\x01\x00' + lp(b'hi') + h('0010') + b'abc',
+}
+for name, frame in SENDER.items():
+    if name.startswith(('bad-', 'unknown-', 'reserved-', 'non-zero-', 'group-', 'port-', 'unsupported-', 'wrong-')):
+        INGRESS['relay-v1-data-then-' + name] = b'\x00\x07' + data('239.1.1.1', 5000, 1, b'before') + frame + DATA
+
+
 def write(module, package, clazz, method, seeds):
     folder = os.path.join(ROOT, module, 'src/test/resources', package.replace('.', '/'), clazz + 'Inputs', method)
     os.makedirs(folder, exist_ok=True)
@@ -103,4 +134,5 @@ write('relay-wire', 'io.mcastrelay.wire', 'RelayV1DecoderFuzzTest', 'decodeSende
 write('relay-wire', 'io.mcastrelay.wire', 'RelayV1DecoderFuzzTest', 'decodeRelayStream', RELAY)
 write('relay-wire', 'io.mcastrelay.wire', 'LengthPrefixedDecoderFuzzTest', 'decodeStream', LENGTH_PREFIXED)
 write('relay-wire', 'io.mcastrelay.wire', 'ConfigurationTextFuzzTest', 'parseIpv4', IPV4)
+write('relay-ingress', 'io.mcastrelay.ingress', 'FrameHandlerFuzzTest', 'anyBytesInAnyReads', INGRESS)
 write('relay-wire', 'io.mcastrelay.wire', 'ConfigurationTextFuzzTest', 'parseDestination', DESTINATION)
