@@ -122,6 +122,33 @@ for name, frame in SENDER.items():
         INGRESS['relay-v1-data-then-' + name] = b'\x00\x07' + data('239.1.1.1', 5000, 1, b'before') + frame + DATA
 
 
+def ipc(payload, version=1, header_length=48, payload_length=None, group='239.255.201.1', port=0xFFFF, extra=b''):
+    le = lambda value, size: (value & ((1 << (8 * size)) - 1)).to_bytes(size, 'little')
+    group_int = int.from_bytes(bytes(int(o) for o in group.split('.')), 'big')
+    header = (le(version, 1) + b'\x00' + le(header_length, 2)
+              + le(len(payload) if payload_length is None else payload_length, 4) + le(group_int, 4) + le(port, 2)
+              + le(5000, 2) + le(0xEF010101, 4) + le(7, 4) + le(42, 8) + le(1_700_000_000_000_000_000, 8)
+              + le(1_700_000_000_000_001_000, 8))
+    return header + extra + payload
+
+
+# The egress adapter: one IPC fragment; port 0xFFFF stands for the test receiver's port.
+IPC = {
+    'message': ipc(b'hello, customer'),
+    'message-empty-payload': ipc(b''),
+    'message-longer-header': ipc(b'payload after 8 more header bytes', header_length=56, extra=bytes(8)),
+    'message-with-trailing-bytes': ipc(b'abc', payload_length=2),
+    'unknown-destination': ipc(b'x', group='239.1.1.1', port=5000),
+    'unsupported-version-2': ipc(b'x', version=2),
+    'malformed-47-bytes': ipc(b'')[:47],
+    'malformed-payload-past-the-end': ipc(b'abc', payload_length=4),
+    'malformed-negative-payload': ipc(b'abc', payload_length=-1),
+    'malformed-header-40': ipc(b'abc', header_length=40),
+    'malformed-header-65535': ipc(b'abc', header_length=65535),
+    'one-byte-version-1': b'\x01',
+}
+
+
 def write(module, package, clazz, method, seeds):
     folder = os.path.join(ROOT, module, 'src/test/resources', package.replace('.', '/'), clazz + 'Inputs', method)
     os.makedirs(folder, exist_ok=True)
@@ -134,5 +161,6 @@ write('relay-wire', 'io.mcastrelay.wire', 'RelayV1DecoderFuzzTest', 'decodeSende
 write('relay-wire', 'io.mcastrelay.wire', 'RelayV1DecoderFuzzTest', 'decodeRelayStream', RELAY)
 write('relay-wire', 'io.mcastrelay.wire', 'LengthPrefixedDecoderFuzzTest', 'decodeStream', LENGTH_PREFIXED)
 write('relay-wire', 'io.mcastrelay.wire', 'ConfigurationTextFuzzTest', 'parseIpv4', IPV4)
+write('relay-egress', 'io.mcastrelay.egress', 'MulticastAdapterFuzzTest', 'onFragment', IPC)
 write('relay-ingress', 'io.mcastrelay.ingress', 'FrameHandlerFuzzTest', 'anyBytesInAnyReads', INGRESS)
 write('relay-wire', 'io.mcastrelay.wire', 'ConfigurationTextFuzzTest', 'parseDestination', DESTINATION)
