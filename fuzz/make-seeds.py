@@ -3,6 +3,7 @@
 src/test/resources/<package>/<Class>Inputs/<method>/. Run it from the repository root after changing a seed here;
 the files are committed, and findings that Jazzer saves next to them are committed as they are."""
 import os
+import random
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -163,4 +164,8 @@ write('relay-wire', 'io.mcastrelay.wire', 'LengthPrefixedDecoderFuzzTest', 'deco
 write('relay-wire', 'io.mcastrelay.wire', 'ConfigurationTextFuzzTest', 'parseIpv4', IPV4)
 write('relay-egress', 'io.mcastrelay.egress', 'MulticastAdapterFuzzTest', 'onFragment', IPC)
 write('relay-ingress', 'io.mcastrelay.ingress', 'FrameHandlerFuzzTest', 'anyBytesInAnyReads', INGRESS)
+# framesToAnyDestination builds its stream from a FuzzedDataProvider: any bytes make a valid input.
+generator = random.Random(20261125)
+write('relay-ingress', 'io.mcastrelay.ingress', 'FrameHandlerFuzzTest', 'framesToAnyDestination',
+      {'random-%d' % size: bytes(generator.getrandbits(8) for _ in range(size)) for size in (300, 1000, 3000)})
 write('relay-wire', 'io.mcastrelay.wire', 'ConfigurationTextFuzzTest', 'parseDestination', DESTINATION)

@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh [seconds-per-target] [filter]
 #
-# seconds-per-target defaults to 25 (CI: 7 targets, about 4 minutes on 2 cores); filter keeps the targets whose
+# seconds-per-target defaults to 20 (CI: 8 targets, about 4 minutes on 2 cores); filter keeps the targets whose
 # name contains it (for example "FrameHandler" or "decodeSenderStream"). Exits 1 if any target found something.
 # Each finding is written by Jazzer to <module>/src/test/resources/<package>/<Class>Inputs/<method>/crash-<sha1>,
 # where every later `./mvnw verify` replays it, and copied to fuzz/findings/ (CI keeps that folder); each run's
@@ -12,7 +12,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-seconds="${1:-25}"
+seconds="${1:-20}"
 filter="${2:-}"
 # Offline by default (CI runs `./mvnw verify` first, which downloads everything); FUZZ_MAVEN_FLAGS=-B goes online.
 mvn_flags=(${FUZZ_MAVEN_FLAGS:--B -o})
@@ -23,6 +23,7 @@ targets=(
   "relay-wire ConfigurationTextFuzzTest#parseIpv4"
   "relay-wire ConfigurationTextFuzzTest#parseDestination"
   "relay-wire,relay-testing,relay-ingress FrameHandlerFuzzTest#anyBytesInAnyReads"
+  "relay-wire,relay-testing,relay-ingress FrameHandlerFuzzTest#framesToAnyDestination"
   "relay-wire,relay-testing,relay-egress MulticastAdapterFuzzTest#onFragment"
 )
 

@@ -2,11 +2,14 @@ package io.mcastrelay.ingress;
 
 import java.util.Arrays;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
+import io.mcastrelay.wire.RelayV1Encoder;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,6 +60,59 @@ class FrameHandlerFuzzTest {
         }
         final byte[] stream = Arrays.copyOfRange(input, 2, input.length);
         harness((input[0] & 1) == 0).run(input[1] & 0xFF, input[1], stream);
+    }
+
+    /**
+     * The same property, with inputs built as well-formed relay-v1 streams: many DATA frames to allowed destinations,
+     * to either side of a remapped one, to their neighbours (one bit or one port off) and to any multicast group, with
+     * heartbeats between them and now and then a last frame of random bytes; read in random chunks. Where the raw
+     * target above spends most inputs on prefixes, this one spends them on the allow-list and the remapping.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void framesToAnyDestination(final FuzzedDataProvider data) {
+        final int frames = data.consumeInt(1, 40);
+        final UnsafeBuffer stream = new UnsafeBuffer(new byte[frames * (28 + MAX_PAYLOAD_BYTES + 20) + 64]);
+        int length = 0;
+        long sequence = data.consumeLong();
+        for (int i = 0; i < frames && data.remainingBytes() > 0; i++) {
+            if (data.consumeInt(0, 9) == 0) {
+                length += RelayV1Encoder.encodeHeartbeat(stream, length, sequence, data.consumeLong());
+                continue;
+            }
+            final Destination near = data.pickValue(RELAY_V1_DESTINATIONS);
+            final int group;
+            final int port;
+            switch (data.consumeInt(0, 4)) {
+                case 0:
+                    group = near.egressGroup();
+                    port = near.egressPort();
+                    break;
+                case 1:
+                    group = near.group() ^ (1 << data.consumeInt(0, 27));
+                    port = near.port();
+                    break;
+                case 2:
+                    group = near.group();
+                    port = (near.port() + data.consumeInt(-1, 1)) & 0xFFFF;
+                    break;
+                case 3:
+                    group = 0xE000_0000 | data.consumeInt() >>> 4;
+                    port = data.consumeInt(1, 65535);
+                    break;
+                default:
+                    group = near.group();
+                    port = near.port();
+            }
+            final byte[] payload = data.consumeBytes(data.consumeInt(0, MAX_PAYLOAD_BYTES + 2));
+            sequence = data.consumeBoolean() ? sequence + 1 : data.consumeLong();
+            length += RelayV1Encoder.encodeData(stream, length, group, port == 0 ? 1 : port, sequence,
+                data.consumeLong(), new UnsafeBuffer(payload), 0, payload.length);
+        }
+        final byte[] tail = data.consumeBytes(data.consumeBoolean() ? 0 : 40);
+        stream.putBytes(length, tail);
+        length += tail.length;
+        final int maxChunkBytes = data.consumeInt(0, 300);
+        harness(true).run(maxChunkBytes, data.consumeLong(), Arrays.copyOf(stream.byteArray(), length));
     }
 
     private static IngressPathHarness harness(final boolean relayV1Framing) {
