@@ -64,14 +64,15 @@ public record Destination(int group, int port, int egressGroup, int egressPort) 
             throw new IllegalArgumentException("'" + text + "' is not group:port or group:port->group:port");
         }
         final int address = Ipv4.parse(side.substring(0, colon));
-        final int port;
-        try {
-            port = Integer.parseInt(side.substring(colon + 1).trim());
-        } catch (final NumberFormatException ex) {
-            throw new IllegalArgumentException("'" + text + "' has a port that is not a number", ex);
+        final String digits = side.substring(colon + 1).trim();
+        // Integer.parseInt alone would also take "+5000" and digits of other scripts.
+        if (digits.isEmpty() || !Ipv4.isAsciiDigits(digits)) {
+            throw new IllegalArgumentException("'" + text + "' has a port that is not a number");
         }
+        final String significant = digits.replaceFirst("^0+(?=.)", "");
+        final int port = significant.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(significant);
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("'" + text + "' has port " + port + " outside 1..65535");
+            throw new IllegalArgumentException("'" + text + "' has port " + digits + " outside 1..65535");
         }
         return Ipv4.destinationKey(address, port);
     }

@@ -35,7 +35,7 @@ public final class Ipv4 {
      *
      * @param dotted the text.
      * @return the address.
-     * @throws IllegalArgumentException if it is not four decimal octets.
+     * @throws IllegalArgumentException if it is not four decimal octets of 1 to 3 ASCII digits each.
      */
     public static int parse(final String dotted) {
         final String[] parts = dotted.trim().split("\\.", -1);
@@ -44,18 +44,34 @@ public final class Ipv4 {
         }
         int address = 0;
         for (final String part : parts) {
-            final int octet;
-            try {
-                octet = Integer.parseInt(part);
-            } catch (final NumberFormatException ex) {
-                throw new IllegalArgumentException("not an IPv4 address: '" + dotted + "'", ex);
+            // Integer.parseInt alone would also take "+1" and non-ASCII digits such as "١".
+            if (part.isEmpty() || part.length() > 3 || !isAsciiDigits(part)) {
+                throw new IllegalArgumentException("not an IPv4 address: '" + dotted + "'");
             }
-            if (octet < 0 || octet > 255 || part.isEmpty() || part.length() > 3) {
+            final int octet = Integer.parseInt(part);
+            if (octet > 255) {
                 throw new IllegalArgumentException("not an IPv4 address: '" + dotted + "'");
             }
             address = address << 8 | octet;
         }
         return address;
+    }
+
+    /**
+     * Whether every character is one of {@code 0..9}; for parsing configuration, where a sign or a digit of another
+     * script is a typing error rather than a number.
+     *
+     * @param text the text.
+     * @return true if it holds only ASCII digits (or nothing).
+     */
+    public static boolean isAsciiDigits(final String text) {
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -35,4 +35,15 @@ class DestinationTest {
         assertThatThrownBy(() -> Destination.parse("239.1.1.1")).hasMessageContaining("is not group:port");
         assertThatThrownBy(() -> Destination.parse("239.1.1.1:x")).hasMessageContaining("not a number");
     }
+
+    /** Found by ConfigurationTextFuzzTest#parseDestination: a sign or another script's digits passed as a port. */
+    @Test
+    void shouldRejectSignsAndNonAsciiDigitsInAPort() {
+        assertThatThrownBy(() -> Destination.parse("239.1.1.1:+5000")).hasMessageContaining("not a number");
+        assertThatThrownBy(() -> Destination.parse("239.1.1.1:\u0665\u0660\u0660\u0660"))
+            .hasMessageContaining("not a number");
+        assertThatThrownBy(() -> Destination.parse("239.1.1.+0:5")).hasMessageContaining("not an IPv4 address");
+        assertThatThrownBy(() -> Destination.parse("239.1.1.1:99999999999")).hasMessageContaining("outside 1..65535");
+        assertThat(Destination.parse("239.1.1.1:05000").port()).isEqualTo(5000);
+    }
 }

@@ -21,6 +21,17 @@ class Ipv4Test {
         }
     }
 
+    /** Found by ConfigurationTextFuzzTest#parseIpv4: Integer.parseInt took a sign and any script's digits. */
+    @Test
+    void shouldRejectSignsAndNonAsciiDigitsInAnOctet() {
+        final String[] bads = {"+56.1.1.1", "239.1.1.+0", "239.1.1.+1", "\u0662\u0663\u0669.1.1.1", "239.1.1.\uff11"};
+        for (final String bad : bads) {
+            assertThatThrownBy(() -> Ipv4.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an IPv4 address");
+        }
+        assertThat(Ipv4.parse(" 239.001.01.1 ")).as("leading zeros and surrounding blanks").isEqualTo(0xEF010101);
+    }
+
     @Test
     void shouldTellMulticastFromUnicast() {
         assertThat(Ipv4.isMulticast(Ipv4.parse("224.0.0.0"))).isTrue();
