@@ -26,12 +26,23 @@ ready() {
   fi
 }
 
+# Each process's output goes through sed by process substitution, so that $! is the java process itself: stopping
+# the demo (Ctrl-C, or a TERM/INT to this script alone) stops the sender, the subscriber and the relay, in that order.
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+start() {
+  local label="$1"
+  shift
+  "$@" > >(sed -u "s/^/${label}/") 2>&1 &
+  pids+=($!)
+}
+cleanup() {
+  trap - EXIT INT TERM
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
 
-java -jar "$jar" "$@" 2>&1 | sed -u 's/^/[relay]      /' &
-pids+=($!)
+start '[relay]      ' java -jar "$jar" "$@"
 for _ in $(seq 1 120); do
   if ready; then break; fi
   sleep 0.5
@@ -39,10 +50,8 @@ done
 ready || { echo "the relay did not become ready; see its log above" >&2; exit 1; }
 echo "[demo]       relay ready: health http://localhost:8080/readyz, metrics http://127.0.0.1:8081/actuator/prometheus"
 
-bin/relay-subscriber --interface lo --join 239.255.6.1:6200,239.255.6.2:6201 2>&1 | sed -u 's/^/[subscriber] /' &
-pids+=($!)
+start '[subscriber] ' bin/relay-subscriber --interface lo --join 239.255.6.1:6200,239.255.6.2:6201
 sleep 1
-bin/relay-sender --port 6666 --dest 239.255.6.1:6200,239.255.6.2:6201 --rate 1000 --payload-bytes 64 2>&1 \
-  | sed -u 's/^/[sender]     /' &
-pids+=($!)
+start '[sender]     ' bin/relay-sender --port 6666 --dest 239.255.6.1:6200,239.255.6.2:6201 --rate 1000 \
+  --payload-bytes 64
 wait
