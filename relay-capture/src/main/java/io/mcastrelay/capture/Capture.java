@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.NetworkInterfaces;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.OffsetEpochNanoClock;
@@ -111,6 +113,19 @@ public final class Capture implements AutoCloseable {
         return capture;
     }
 
+    /** The datacenter interface the groups are joined on: it must be up at start. */
+    private static NetworkInterface upInterface(final String nameOrAddress) {
+        final NetworkInterface found = NetworkInterfaces.find(nameOrAddress);
+        try {
+            if (!found.isUp()) {
+                throw new IllegalArgumentException("interface '" + nameOrAddress + "' is down");
+            }
+        } catch (final SocketException ex) {
+            throw new IllegalArgumentException("cannot look up interface '" + nameOrAddress + "': " + ex, ex);
+        }
+        return found;
+    }
+
     /**
      * Joins a feed's groups and builds its agent, not yet running; {@link #start} runs each on its own thread.
      *
@@ -126,7 +141,7 @@ public final class Capture implements AutoCloseable {
         final Executor resolver, final long sessionId) {
         final NetworkInterface networkInterface;
         try {
-            networkInterface = CaptureInterface.resolve(feed.networkInterface());
+            networkInterface = upInterface(feed.networkInterface());
         } catch (final IllegalArgumentException ex) {
             throw new IllegalArgumentException(prefix + "interface: " + ex.getMessage(), ex);
         }

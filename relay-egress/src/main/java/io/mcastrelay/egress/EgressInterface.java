@@ -4,7 +4,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.util.Enumeration;
+
+import io.mcastrelay.wire.NetworkInterfaces;
 
 /**
  * The interface egress sends from and the IPv4 address datagrams carry as their source. Immutable.
@@ -21,27 +22,15 @@ public record EgressInterface(NetworkInterface networkInterface, Inet4Address ad
      * @throws IllegalArgumentException if no such interface exists or it has no IPv4 address.
      */
     public static EgressInterface resolve(final String nameOrAddress) {
-        try {
-            final NetworkInterface byName = NetworkInterface.getByName(nameOrAddress);
-            if (byName != null) {
-                final Inet4Address address = firstIpv4(byName);
-                if (address == null) {
-                    throw new IllegalArgumentException("interface '" + nameOrAddress + "' has no IPv4 address");
-                }
-                return new EgressInterface(byName, address);
+        final NetworkInterface found = NetworkInterfaces.find(nameOrAddress);
+        if (NetworkInterfaces.isIpv4Literal(nameOrAddress) && !found.getName().equals(nameOrAddress)) {
+            try {
+                return new EgressInterface(found, (Inet4Address)InetAddress.getByName(nameOrAddress));
+            } catch (final java.net.UnknownHostException ex) {
+                throw new IllegalArgumentException("cannot look up interface '" + nameOrAddress + "': " + ex, ex);
             }
-            if (nameOrAddress.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
-                final InetAddress address = InetAddress.getByName(nameOrAddress);
-                final NetworkInterface byAddress = NetworkInterface.getByInetAddress(address);
-                if (byAddress != null && address instanceof Inet4Address v4) {
-                    return new EgressInterface(byAddress, v4);
-                }
-            }
-        } catch (final SocketException | java.net.UnknownHostException ex) {
-            throw new IllegalArgumentException("cannot look up interface '" + nameOrAddress + "': " + ex, ex);
         }
-        throw new IllegalArgumentException("no interface named '" + nameOrAddress + "' and no interface has that "
-            + "address; interfaces here: " + names());
+        return new EgressInterface(found, NetworkInterfaces.firstIpv4(found));
     }
 
     /**
@@ -56,33 +45,5 @@ public record EgressInterface(NetworkInterface networkInterface, Inet4Address ad
         } catch (final SocketException ex) {
             return false;
         }
-    }
-
-    private static Inet4Address firstIpv4(final NetworkInterface networkInterface) {
-        final Enumeration<InetAddress> addresses = networkInterface.getInetAddresses();
-        while (addresses.hasMoreElements()) {
-            if (addresses.nextElement() instanceof Inet4Address v4) {
-                return v4;
-            }
-        }
-        return null;
-    }
-
-    private static String names() {
-        final StringBuilder names = new StringBuilder();
-        try {
-            final Enumeration<NetworkInterface> all = NetworkInterface.getNetworkInterfaces();
-            while (all.hasMoreElements()) {
-                final NetworkInterface each = all.nextElement();
-                final Inet4Address address = firstIpv4(each);
-                names.append(names.length() == 0 ? "" : ", ").append(each.getName());
-                if (address != null) {
-                    names.append(" (").append(address.getHostAddress()).append(')');
-                }
-            }
-        } catch (final SocketException ex) {
-            names.append("unknown: ").append(ex.getMessage());
-        }
-        return names.toString();
     }
 }

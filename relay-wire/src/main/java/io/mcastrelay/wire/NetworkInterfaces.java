@@ -1,4 +1,4 @@
-package io.mcastrelay.capture;
+package io.mcastrelay.wire;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -8,22 +8,25 @@ import java.net.UnknownHostException;
 import java.util.Enumeration;
 
 /**
- * Finds the datacenter interface the groups are joined on, by name ({@code eth1}) or by one of its IPv4 addresses
- * ({@code 10.1.2.3}), as relay-egress does for its own side. Start-up only; any thread.
+ * Finds the interface a setting names, by name ({@code eth0}) or by one of its IPv4 addresses ({@code 10.0.1.5}),
+ * for the relay's egress and the capture's datacenter side alike. Start-up only; any thread.
  */
-final class CaptureInterface {
-    private CaptureInterface() {
+public final class NetworkInterfaces {
+    private NetworkInterfaces() {
     }
 
     /**
+     * Finds the interface.
+     *
      * @param nameOrAddress what the configuration says.
-     * @return the interface.
-     * @throws IllegalArgumentException if there is no such interface, it has no IPv4 address or it is down.
+     * @return the interface, which has an IPv4 address.
+     * @throws IllegalArgumentException if no interface has that name or address (listing those there are), or it has
+     *                                  no IPv4 address.
      */
-    static NetworkInterface resolve(final String nameOrAddress) {
+    public static NetworkInterface find(final String nameOrAddress) {
         try {
             NetworkInterface found = NetworkInterface.getByName(nameOrAddress);
-            if (found == null && nameOrAddress.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
+            if (found == null && isIpv4Literal(nameOrAddress)) {
                 final InetAddress address = InetAddress.getByName(nameOrAddress);
                 found = address instanceof Inet4Address ? NetworkInterface.getByInetAddress(address) : null;
             }
@@ -34,9 +37,6 @@ final class CaptureInterface {
             if (firstIpv4(found) == null) {
                 throw new IllegalArgumentException("interface '" + nameOrAddress + "' has no IPv4 address");
             }
-            if (!found.isUp()) {
-                throw new IllegalArgumentException("interface '" + nameOrAddress + "' is down");
-            }
             return found;
         } catch (final SocketException | UnknownHostException ex) {
             throw new IllegalArgumentException("cannot look up interface '" + nameOrAddress + "': " + ex, ex);
@@ -44,10 +44,22 @@ final class CaptureInterface {
     }
 
     /**
-     * @param networkInterface an interface.
-     * @return its first IPv4 address, or null.
+     * Whether the setting is an address rather than a name.
+     *
+     * @param nameOrAddress what the configuration says.
+     * @return true for dotted digits such as {@code 10.0.1.5}.
      */
-    static Inet4Address firstIpv4(final NetworkInterface networkInterface) {
+    public static boolean isIpv4Literal(final String nameOrAddress) {
+        return !nameOrAddress.isEmpty() && nameOrAddress.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9');
+    }
+
+    /**
+     * The interface's first IPv4 address.
+     *
+     * @param networkInterface an interface.
+     * @return the address, or null if it has none.
+     */
+    public static Inet4Address firstIpv4(final NetworkInterface networkInterface) {
         final Enumeration<InetAddress> addresses = networkInterface.getInetAddresses();
         while (addresses.hasMoreElements()) {
             if (addresses.nextElement() instanceof Inet4Address v4) {
