@@ -2,10 +2,7 @@ package io.mcastrelay.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -97,7 +94,7 @@ class FailoverIT {
 
         final Process customer = network.start(network.host(CUSTOMER).namespace(), java(
             SequenceReceiver.class.getName(), MulticastNetwork.INTERFACE, VPC_GROUP), null);
-        final List<String> customerLines = collect(customer);
+        final ProcessOutput customerLines = new ProcessOutput(customer, "customer");
         awaitLine(customerLines, "ready", 30_000);
 
         final Path captureLog = network.directory().resolve("capture.log");
@@ -109,7 +106,7 @@ class FailoverIT {
         final long customerDropsBefore = udpReceiveBufferErrors(CUSTOMER);
         final Process source = network.start(dc.namespace(), java(MulticastSource.class.getName(), "lo", DC_GROUP,
             Integer.toString(RATE), Integer.toString(SECONDS), Integer.toString(PAYLOAD_BYTES)), null);
-        final List<String> sourceLines = collect(source);
+        final ProcessOutput sourceLines = new ProcessOutput(source, "source");
         Thread.sleep(KILL_AFTER_MS);
         final double framesBeforeKill = relayA.metric("relay_ingress_frames_total", "feed=\"alpha\"");
         final Instant killed = Instant.now();
@@ -121,7 +118,7 @@ class FailoverIT {
         awaitQuiet(relayB, "relay_egress_datagrams_total");
         customer.getOutputStream().close();
         assertThat(customer.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        final String report = String.join("\n", customerLines);
+        final String report = String.join("\n", customerLines.lines());
         capture.destroy();
         capture.waitFor(20, TimeUnit.SECONDS);
         final String captureFinal = Files.readAllLines(captureLog).stream()
@@ -203,45 +200,22 @@ class FailoverIT {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> collect(final Process process) {
-        final List<String> lines = new ArrayList<>();
-        final Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    synchronized (lines) {
-                        lines.add(line);
-                    }
-                }
-            } catch (final IOException ex) {
-                // the process ended
-            }
-        }, "collect-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    private static String awaitLine(final List<String> lines, final String prefix, final long timeoutMs)
+    private static String awaitLine(final ProcessOutput output, final String prefix, final long timeoutMs)
         throws InterruptedException {
         final long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
-            synchronized (lines) {
-                for (final String line : lines) {
-                    if (line.startsWith(prefix)) {
-                        return line;
-                    }
+            for (final String line : output.lines()) {
+                if (line.startsWith(prefix)) {
+                    return line;
                 }
             }
             Thread.sleep(20);
         }
-        synchronized (lines) {
-            throw new IllegalStateException("no line starting '" + prefix + "' in " + timeoutMs + " ms: " + lines);
-        }
+        throw new IllegalStateException("no line starting '" + prefix + "' in " + timeoutMs + " ms: " + output.lines());
     }
 
-    private static String line(final List<String> lines, final String prefix) throws InterruptedException {
-        return awaitLine(lines, prefix, 1_000);
+    private static String line(final ProcessOutput output, final String prefix) throws InterruptedException {
+        return awaitLine(output, prefix, 1_000);
     }
 
     /** Waits until the metric has not moved for a second (the capture has resent and sent everything). */
