@@ -78,7 +78,7 @@ class FrameHandlerTest {
             feed.releaseOutbound(channel);
         }
         final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final long thread = Thread.currentThread().getId();
+        final long thread = Thread.currentThread().threadId();
         final int reads = 5_000;
         final int framesPerRead = 4;
         final FragmentHandler drain = (buffer, offset, length, header) -> { };
