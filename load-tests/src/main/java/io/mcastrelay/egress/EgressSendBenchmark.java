@@ -13,7 +13,6 @@ import io.mcastrelay.wire.IpcMessageFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -67,15 +66,14 @@ public class EgressSendBenchmark {
         final Destination destination = Destination.parse("239.255.88.1:17999");
         final EgressSettings.Feed feed = new EgressSettings.Feed("bench", BenchAeron.CHANNEL, 2001,
             List.of(destination));
-        final EgressSettings settings = new EgressSettings("lo", 1, true, 0, "backoff", 64, List.of(feed));
+        final EgressSettings settings =
+            new EgressSettings("lo", 1, true, 0, "event-loop", "backoff", 64, List.of(feed));
         publication = aeron.aeron().addPublication(feed.channel(), feed.streamId());
         subscription = aeron.aeron().addSubscription(feed.channel(), feed.streamId());
         BenchAeron.awaitConnected(publication, subscription);
         counters = new EgressCounters(aeron.aeron(), feed.name(), feed.destinations(), feed.streamId());
-        sender = new MulticastSender(EgressInterface.resolve("lo"), settings, feed.destinations(), counters);
-        final MulticastAdapter adapter = new MulticastAdapter(sender, counters, new OffsetEpochNanoClock());
-        agent = new EgressAgent(new Subscription[] {subscription}, new MulticastAdapter[] {adapter},
-            new AtomicCounter[] {counters.sentPosition()}, 64, "relay-egress[bench]");
+        sender = new MulticastSender(EgressInterface.resolve("lo"), settings, counters, new OffsetEpochNanoClock());
+        agent = new EgressAgent(subscription, sender, counters, settings.batchSize(), "relay-egress-bench");
         messageLength = IpcMessageDescriptor.HEADER_LENGTH + payloadBytes;
         message = new UnsafeBuffer(new byte[messageLength]);
         final long now = System.currentTimeMillis() * 1_000_000L;

@@ -79,7 +79,7 @@ public class IngressPublishBenchmark {
         BenchAeron.awaitConnected(publication, subscription);
         counters = new IngressCounters(aeron.aeron(), settings.name());
         final IngressFeed feed = new IngressFeed(settings, counters, publication, new OffsetEpochNanoClock(),
-            TimeUnit.MICROSECONDS.toNanos(100), IngressServer.DEFAULT_ACK_INTERVAL_NS, null);
+            TimeUnit.MICROSECONDS.toNanos(100), IngressServer.DEFAULT_ACK_INTERVAL_NS, null, null);
         channel = new EmbeddedChannel(
             new IdleStateHandler(settings.idleTimeoutNs(), FeedChannelInitializer.HEARTBEAT_INTERVAL_NS, 0,
                 TimeUnit.NANOSECONDS),

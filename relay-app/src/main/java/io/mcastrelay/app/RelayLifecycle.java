@@ -2,7 +2,9 @@ package io.mcastrelay.app;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +28,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,9 +132,16 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
                 .errorHandler(error -> onAeronError(error, current)));
             egress = new Egress(settings.egress(), aeron, clock);
             egress.start();
+            final Map<String, Agent> egressOnEventLoops = new HashMap<>();
+            for (final FeedSettings feed : settings.feeds()) {
+                final Agent agent = egress.agent(feed.name());
+                if (agent != null) {
+                    egressOnEventLoops.put(feed.name(), agent);
+                }
+            }
             ingress = new IngressServer(
                 settings.feeds(), aeron, clock, settings.backPressureRetryNs(), settings.receiveBufferBytes(),
-                settings.ackIntervalNs());
+                settings.ackIntervalNs(), egressOnEventLoops);
             ingress.start();
         } catch (final RuntimeException ex) {
             closeComponents();
@@ -250,8 +259,9 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy(
-                10, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)))
+            .sharedIdleStrategy(new DriverIdleStrategy())
+            // Name resolution and the driver's other slow tasks run on the driver's thread, not a thread that polls.
+            .asyncExecutorEnabled(false)
             .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()))
             .timerIntervalNs(TIMER_INTERVAL_NS)
             .clientLivenessTimeoutNs(timeouts.clientLivenessTimeoutNs())

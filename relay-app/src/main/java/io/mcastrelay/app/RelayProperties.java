@@ -85,16 +85,19 @@ public record RelayProperties(
      * @param ttl              IP multicast TTL.
      * @param loopback         whether processes on this host receive the datagrams too.
      * @param sendBuffer       SO_SNDBUF per feed socket; 0 keeps the OS default.
-     * @param idleStrategy     backoff (default), busy-spin, yielding or sleeping.
-     * @param fragmentLimit    messages per feed per duty cycle.
+     * @param threading        event-loop (default: each feed's egress runs on its ingress event loop) or dedicated
+     *                         (a thread per feed).
+     * @param idleStrategy     with dedicated threads: backoff (default), busy-spin, yielding or sleeping.
+     * @param batchSize        datagrams per sendmmsg call at most, 1..1024.
      */
     public record Egress(
         @NotBlank @DefaultValue("lo") String networkInterface,
         @Min(1) @Max(255) @DefaultValue("16") int ttl,
         @DefaultValue("true") boolean loopback,
         @NotNull @DefaultValue("0B") DataSize sendBuffer,
+        @NotBlank @DefaultValue("event-loop") String threading,
         @NotBlank @DefaultValue("backoff") String idleStrategy,
-        @Min(1) @DefaultValue("64") int fragmentLimit) {
+        @Min(1) @Max(1024) @DefaultValue("256") int batchSize) {
     }
 
     /**

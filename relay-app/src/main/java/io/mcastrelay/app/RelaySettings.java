@@ -258,11 +258,15 @@ public record RelaySettings(
             throw new InvalidConfigurationPropertyValueException("relay.egress.network-interface",
                 egress.networkInterface(), ex.getMessage());
         }
+        if (!EgressSettings.THREADINGS.contains(egress.threading().toLowerCase(Locale.ROOT))) {
+            throw new InvalidConfigurationPropertyValueException("relay.egress.threading",
+                egress.threading(), "must be one of " + EgressSettings.THREADINGS);
+        }
         if (!EgressSettings.IDLE_STRATEGIES.contains(egress.idleStrategy().toLowerCase(Locale.ROOT))) {
             throw new InvalidConfigurationPropertyValueException("relay.egress.idle-strategy",
                 egress.idleStrategy(), "must be one of " + EgressSettings.IDLE_STRATEGIES);
         }
         return new EgressSettings(egress.networkInterface(), egress.ttl(), egress.loopback(),
-            (int)egress.sendBuffer().toBytes(), egress.idleStrategy(), egress.fragmentLimit(), feeds);
+            (int)egress.sendBuffer().toBytes(), egress.threading(), egress.idleStrategy(), egress.batchSize(), feeds);
     }
 }

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.aeron.Aeron;
@@ -15,7 +17,7 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.mcastrelay.wire.RelayCounterTypes;
 import org.agrona.CloseHelper;
-import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -24,30 +26,39 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
-import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Egress: subscribes to every feed's IPC stream and re-emits each payload, byte for byte, as one UDP multicast
- * datagram from the configured interface, on a thread of its own.
+ * Egress: for each feed, an {@link EgressAgent} that takes the feed's IPC stream and re-emits each payload, byte for
+ * byte, as one UDP multicast datagram from the configured interface, many datagrams per {@code sendmmsg} call.
+ *
+ * <p>Who runs the agents ({@link EgressSettings#threading()}): by default each feed's ingress event loop, right after
+ * it publishes ({@link #agent(String)} hands the agent to ingress), so a frame crosses no thread on its way and an
+ * idle relay has no thread to wake; or, with {@code dedicated}, a thread per feed ({@code relay-egress-FEED}) under
+ * an Agrona {@code AgentRunner} with the configured idle strategy. Either way no thread serves two feeds. Errors an
+ * agent throws are counted ({@link #agentErrors()}) and logged at most once per 10 s; egress goes on.
  *
  * <p>Lifecycle, called from one control thread: {@link #start()}, {@link #awaitPosition} while draining, then
  * {@link #close()}. Counters and state may be read from any thread.
  */
 public final class Egress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Egress.class);
+    private static final long ERROR_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final EgressSettings settings;
     private final Aeron aeron;
     private final EpochNanoClock clock;
     private final Map<String, EgressCounters> counters = new LinkedHashMap<>();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Map<String, Agent> agents = new LinkedHashMap<>();
     private final List<MulticastSender> senders = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final AtomicLong lastErrorLogNs = new AtomicLong(System.nanoTime() - ERROR_LOG_INTERVAL_NS);
     private EgressInterface egressInterface;
     private Counter errors;
-    private volatile AgentRunner runner;
-    private volatile Thread agentThread;
+    private volatile boolean running;
 
     /**
      * Prepares egress; nothing runs until {@link #start()}.
@@ -73,7 +84,8 @@ public final class Egress implements AutoCloseable {
     }
 
     /**
-     * Resolves the interface, opens one socket per feed, subscribes to each stream and starts the egress thread.
+     * Resolves the interface, opens one socket per feed, subscribes to each stream and builds each feed's agent; with
+     * dedicated threads, starts them.
      *
      * @throws IllegalArgumentException if the interface does not exist.
      * @throws UncheckedIOException     if a socket cannot be opened.
@@ -82,36 +94,29 @@ public final class Egress implements AutoCloseable {
         egressInterface = EgressInterface.resolve(settings.networkInterface());
         try {
             errors = aeron.addCounter(RelayCounterTypes.EGRESS, "relay.egress.agent.errors");
-            final int feedCount = settings.feeds().size();
-            final Subscription[] polled = new Subscription[feedCount];
-            final MulticastAdapter[] adapters = new MulticastAdapter[feedCount];
-            final AtomicCounter[] sentPositions = new AtomicCounter[feedCount];
-            for (int i = 0; i < feedCount; i++) {
-                final EgressSettings.Feed feed = settings.feeds().get(i);
+            for (final EgressSettings.Feed feed : settings.feeds()) {
                 final EgressCounters feedCounters = new EgressCounters(
                     aeron, feed.name(), feed.destinations(), feed.streamId());
-                sentPositions[i] = feedCounters.sentPosition();
                 counters.put(feed.name(), feedCounters);
-                final MulticastSender sender = new MulticastSender(
-                    egressInterface, settings, feed.destinations(), feedCounters);
+                final MulticastSender sender = new MulticastSender(egressInterface, settings, feedCounters, clock);
                 senders.add(sender);
-                polled[i] = aeron.addSubscription(feed.channel(), feed.streamId());
-                subscriptions.put(feed.name(), polled[i]);
-                adapters[i] = new MulticastAdapter(sender, feedCounters, clock);
-                LOG.info("feed={} egress from {} ({}) source {} ttl={} loopback={} to {}", feed.name(),
-                    egressInterface.networkInterface().getName(), egressInterface.address().getHostAddress(),
-                    sender.localAddress(), settings.ttl(), settings.loopback(), feed.destinations());
+                final Subscription subscription = aeron.addSubscription(feed.channel(), feed.streamId());
+                subscriptions.put(feed.name(), subscription);
+                final String roleName = "relay-egress-" + feed.name();
+                final EgressAgent agent = new EgressAgent(
+                    subscription, sender, feedCounters, settings.batchSize(), roleName);
+                agents.put(feed.name(), new CountedAgent(agent, errors, this::onError));
+                LOG.info("feed={} egress from {} ({}) source {} ttl={} loopback={} to {}, {} datagrams per sendmmsg, "
+                    + "run by {}", feed.name(), egressInterface.networkInterface().getName(),
+                    egressInterface.address().getHostAddress(), sender.localAddress(), settings.ttl(),
+                    settings.loopback(), feed.destinations(), settings.batchSize(),
+                    settings.dedicatedThreads() ? "thread " + roleName + " (" + settings.idleStrategy() + ")"
+                        : "the feed's ingress event loop");
             }
-            final EgressAgent agent = new EgressAgent(polled, adapters, sentPositions, settings.fragmentLimit(),
-                "relay-egress" + counters.keySet());
-            final ErrorHandler errorHandler = ex -> LOG.error("egress agent error, counted; egress goes on", ex);
-            runner = new AgentRunner(idleStrategy(settings.idleStrategy()), errorHandler, errors, agent);
-            AgentRunner.startOnThread(runner, runnable -> {
-                final Thread thread = new Thread(runnable, "relay-egress");
-                thread.setDaemon(true);
-                agentThread = thread;
-                return thread;
-            });
+            running = true;
+            if (settings.dedicatedThreads()) {
+                startThreads();
+            }
         } catch (final IOException ex) {
             close();
             throw new UncheckedIOException("egress cannot open its multicast socket on "
@@ -120,6 +125,42 @@ public final class Egress implements AutoCloseable {
             close();
             throw ex;
         }
+    }
+
+    private void startThreads() {
+        for (final Map.Entry<String, Agent> entry : agents.entrySet()) {
+            final Agent agent = entry.getValue();
+            final AgentRunner runner = new AgentRunner(
+                idleStrategy(settings.idleStrategy()), this::onError, errors, agent);
+            runners.add(runner);
+            AgentRunner.startOnThread(runner, runnable -> {
+                final Thread thread = new Thread(runnable, agent.roleName());
+                thread.setDaemon(true);
+                threads.add(thread);
+                return thread;
+            });
+        }
+    }
+
+    /** Logs an agent's error, at most once per 10 s: the counter has them all. Any thread. */
+    private void onError(final Throwable error) {
+        final long now = System.nanoTime();
+        final long last = lastErrorLogNs.get();
+        if (now - last >= ERROR_LOG_INTERVAL_NS && lastErrorLogNs.compareAndSet(last, now)) {
+            LOG.error("egress agent error, counted as relay.egress.agent.errors; egress goes on; further errors in the "
+                + "next 10 s are only counted", error);
+        }
+    }
+
+    /**
+     * A feed's egress agent, for the feed's ingress event loop to run right after it publishes. Exceptions it
+     * throws are counted and logged, not thrown.
+     *
+     * @param feed the feed's name.
+     * @return the agent, or null if egress runs on dedicated threads (or has no such feed).
+     */
+    public Agent agent(final String feed) {
+        return settings.dedicatedThreads() ? null : agents.get(feed);
     }
 
     static IdleStrategy idleStrategy(final String name) {
@@ -138,15 +179,26 @@ public final class Egress implements AutoCloseable {
     }
 
     /**
-     * Whether the egress thread is running. Checks the thread egress started rather than {@link AgentRunner#thread()},
-     * which stays null until the new thread has begun to run.
+     * Whether egress runs: started and not closed and, with dedicated threads, every feed's thread alive (a thread
+     * that has not begun to run yet counts as alive).
      *
-     * @return true from the return of {@link #start()} until {@link #close()} or the thread's death.
+     * @return true from the return of {@link #start()} until {@link #close()} or a thread's death.
      */
     public boolean isRunning() {
-        final AgentRunner current = runner;
-        final Thread thread = agentThread;
-        return current != null && !current.isClosed() && thread != null && thread.isAlive();
+        if (!running) {
+            return false;
+        }
+        for (final AgentRunner runner : runners) {
+            if (runner.isClosed()) {
+                return false;
+            }
+        }
+        for (final Thread thread : threads) {
+            if (!thread.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -199,12 +251,16 @@ public final class Egress implements AutoCloseable {
 
     @Override
     public void close() {
-        CloseHelper.quietClose(runner);
+        running = false;
+        CloseHelper.quietCloseAll(runners);
         CloseHelper.quietCloseAll(subscriptions.values());
         CloseHelper.quietCloseAll(senders);
         CloseHelper.quietCloseAll(counters.values());
         CloseHelper.quietClose(errors);
         subscriptions.clear();
         senders.clear();
+        runners.clear();
+        threads.clear();
+        agents.clear();
     }
 }

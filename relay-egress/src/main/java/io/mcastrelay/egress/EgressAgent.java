@@ -6,35 +6,81 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * The egress duty cycle: polls each feed's IPC stream in turn, up to a fragment limit each, and sends what it finds.
- * Runs on the egress thread, under an Agrona {@code AgentRunner} with the configured idle strategy.
+ * One feed's egress duty cycle: gathers the messages waiting in the feed's IPC stream into a {@link DatagramBatch},
+ * sends the batch with {@code sendmmsg}, and only then moves the stream's subscriber position past what went, so the
+ * term buffer the datagrams point into cannot be reused under them and whatever the socket or network refused stays
+ * in the stream for the next cycle. Repeats until the stream is drained or a send stalls, then publishes the feed's
+ * sent position (what sessions are acknowledged against).
+ *
+ * <p>Runs on one thread at a time: by default the feed's ingress event loop, right after it publishes (see
+ * {@link Egress}); with {@code threading=dedicated} a thread of its own under an Agrona {@code AgentRunner}.
  */
-final class EgressAgent implements Agent {
-    private final Subscription[] subscriptions;
-    private final MulticastAdapter[] adapters;
-    private final AtomicCounter[] sentPositions;
-    private final int fragmentLimit;
+public final class EgressAgent implements Agent {
+    private final Subscription subscription;
+    private final MulticastAdapter adapter;
+    private final DatagramBatch batch;
+    private final MulticastSender sender;
+    private final AtomicCounter sentPosition;
     private final String roleName;
 
     EgressAgent(
-        final Subscription[] subscriptions, final MulticastAdapter[] adapters, final AtomicCounter[] sentPositions,
-        final int fragmentLimit, final String roleName) {
-        this.subscriptions = subscriptions;
-        this.adapters = adapters;
-        this.sentPositions = sentPositions;
-        this.fragmentLimit = fragmentLimit;
+        final Subscription subscription,
+        final MulticastSender sender,
+        final EgressCounters counters,
+        final int batchSize,
+        final String roleName) {
+        this.subscription = subscription;
+        this.sender = sender;
+        this.batch = new DatagramBatch(batchSize);
+        this.adapter = new MulticastAdapter(sender, counters, batch);
+        this.sentPosition = counters.sentPosition();
         this.roleName = roleName;
     }
 
     @Override
     public int doWork() {
-        int workCount = 0;
-        for (int i = 0; i < subscriptions.length; i++) {
-            final Subscription subscription = subscriptions[i];
-            workCount += subscription.controlledPoll(adapters[i], fragmentLimit);
-            publishSentPosition(subscription, sentPositions[i]);
+        final int imageCount = subscription.imageCount();
+        if (imageCount == 0) {
+            return 0;
         }
+        int workCount = 0;
+        long position = Long.MAX_VALUE;
+        for (int i = 0; i < imageCount; i++) {
+            final Image image = subscription.imageAtIndex(i);
+            workCount += drain(image);
+            position = Math.min(position, image.position());
+        }
+        publishSentPosition(position);
         return workCount;
+    }
+
+    /** Sends what the image holds until it is drained or the sender stalls; returns the datagrams done with. */
+    private int drain(final Image image) {
+        int workCount = 0;
+        long position = image.position();
+        while (true) {
+            batch.clear(position);
+            final long peeked = image.controlledPeek(position, adapter, Long.MAX_VALUE);
+            final int count = batch.count();
+            if (count == 0) {
+                if (peeked == position) {
+                    return workCount;
+                }
+                image.position(peeked);
+                position = peeked;
+                continue;
+            }
+            final int done = sender.send(batch);
+            final long committed = done == count ? peeked : batch.positionAfter(done);
+            if (committed != position) {
+                image.position(committed);
+                position = committed;
+            }
+            workCount += done;
+            if (sender.stalled()) {
+                return workCount;
+            }
+        }
     }
 
     /**
@@ -42,17 +88,10 @@ final class EgressAgent implements Agent {
      * there is one image; should another process publish on the stream too, the lowest position is reported, which
      * only delays acknowledgements.
      */
-    private static void publishSentPosition(final Subscription subscription, final AtomicCounter sentPosition) {
-        final int imageCount = subscription.imageCount();
-        if (imageCount == 0) {
-            return;
+    private void publishSentPosition(final long position) {
+        if (sentPosition.getPlain() != position) {
+            sentPosition.setRelease(position);
         }
-        long position = Long.MAX_VALUE;
-        for (int j = 0; j < imageCount; j++) {
-            final Image image = subscription.imageAtIndex(j);
-            position = Math.min(position, image.position());
-        }
-        sentPosition.setRelease(position);
     }
 
     @Override

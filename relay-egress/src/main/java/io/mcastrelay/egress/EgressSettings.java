@@ -8,7 +8,7 @@ import java.util.Set;
 import io.mcastrelay.wire.Destination;
 
 /**
- * What egress needs: the interface and socket options to send with, how its thread idles, and each feed's stream
+ * What egress needs: the interface and socket options to send with, who runs it, and each feed's stream
  * and destinations. Immutable; checked in the constructor.
  *
  * @param networkInterface the interface to send from: a name such as {@code eth0} or one of its IPv4 addresses.
@@ -16,10 +16,13 @@ import io.mcastrelay.wire.Destination;
  *                         it, so more than 1 is usual in a VPC).
  * @param loopback         IP_MULTICAST_LOOP: whether processes on this host also receive the datagrams.
  * @param sendBufferBytes  SO_SNDBUF of each feed's socket; 0 keeps the operating system's default.
- * @param idleStrategy     how the egress thread waits when there is nothing to send: {@code backoff} (default,
- *                         spins briefly then parks), {@code busy-spin} (lowest latency; dedicate a core),
- *                         {@code yielding}, {@code sleeping}.
- * @param fragmentLimit    messages taken from one feed's stream per duty cycle before the next feed gets a turn.
+ * @param threading        who runs each feed's egress: {@code event-loop} (default: the feed's ingress event loop,
+ *                         right after it publishes, so a frame crosses no thread and an idle relay spends no CPU)
+ *                         or {@code dedicated} (a thread per feed, which waits with the idle strategy).
+ * @param idleStrategy     with {@code dedicated} threads, how each waits when there is nothing to send: {@code backoff}
+ *                         (default, spins briefly then parks up to 100 µs), {@code busy-spin} (lowest latency;
+ *                         dedicate a core per feed), {@code yielding}, {@code sleeping}.
+ * @param batchSize        datagrams sent per {@code sendmmsg} call at most, 1..1024.
  * @param feeds            each feed's stream and destinations.
  */
 public record EgressSettings(
@@ -27,9 +30,13 @@ public record EgressSettings(
     int ttl,
     boolean loopback,
     int sendBufferBytes,
+    String threading,
     String idleStrategy,
-    int fragmentLimit,
+    int batchSize,
     List<Feed> feeds) {
+
+    /** The threading modes {@link #threading()} may name. */
+    public static final List<String> THREADINGS = List.of("event-loop", "dedicated");
 
     /** The idle strategies {@link #idleStrategy()} may name. */
     public static final List<String> IDLE_STRATEGIES = List.of("backoff", "busy-spin", "yielding", "sleeping");
@@ -49,13 +56,18 @@ public record EgressSettings(
         if (sendBufferBytes < 0) {
             throw new IllegalArgumentException("egress send buffer " + sendBufferBytes + " is negative");
         }
+        threading = threading == null ? "event-loop" : threading.toLowerCase(Locale.ROOT);
+        if (!THREADINGS.contains(threading)) {
+            throw new IllegalArgumentException("egress threading '" + threading + "' is none of " + THREADINGS);
+        }
         idleStrategy = idleStrategy == null ? "backoff" : idleStrategy.toLowerCase(Locale.ROOT);
         if (!IDLE_STRATEGIES.contains(idleStrategy)) {
             throw new IllegalArgumentException(
                 "egress idle strategy '" + idleStrategy + "' is none of " + IDLE_STRATEGIES);
         }
-        if (fragmentLimit < 1) {
-            throw new IllegalArgumentException("egress fragment limit must be at least 1");
+        if (batchSize < 1 || batchSize > Sendmmsg.MAX_MESSAGES) {
+            throw new IllegalArgumentException(
+                "egress batch size " + batchSize + " is outside 1.." + Sendmmsg.MAX_MESSAGES);
         }
         if (feeds == null) {
             throw new IllegalArgumentException("egress feeds must be set");
@@ -67,6 +79,11 @@ public record EgressSettings(
                 throw new IllegalArgumentException("egress feed '" + feed.name() + "' is listed twice");
             }
         }
+    }
+
+    /** @return whether each feed's egress has a thread of its own rather than running on its ingress event loop. */
+    public boolean dedicatedThreads() {
+        return "dedicated".equals(threading);
     }
 
     /**

@@ -6,63 +6,60 @@ import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.IpcMessageFlyweight;
 import io.mcastrelay.wire.Ipv4;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.EpochNanoClock;
 
 /**
- * Decodes each message of a feed's IPC stream and hands its payload to the feed's {@link MulticastSender}. When the
- * socket buffer is full it aborts the poll, so the same message is offered again on the next duty cycle: the
- * stream, and through it ingress and TCP, absorb the pause; nothing is dropped. The same holds while the network
- * refuses the datagram ({@link MulticastSender#RETRY}: the interface is down), which the sender counts itself.
+ * Decodes the messages of a feed's IPC stream, as {@link io.aeron.Image#controlledPeek} offers them, into a
+ * {@link DatagramBatch}: each payload stays where it is in the term buffer; the batch points at it. Stops at a full
+ * batch. A message that cannot be sent (malformed, an unknown layout version, a destination the feed does not emit
+ * to) is counted and skipped; it ends the batch when the batch already holds datagrams, so that the stream position
+ * committed after the send never passes a datagram that was not sent.
  *
- * <p>Egress agent thread only.
+ * <p>Egress only (the thread that runs the feed's {@link EgressAgent}).
  */
 final class MulticastAdapter implements ControlledFragmentHandler {
     private final MulticastSender sender;
     private final EgressCounters counters;
-    private final EpochNanoClock clock;
+    private final DatagramBatch batch;
     private final IpcMessageFlyweight message = new IpcMessageFlyweight();
-    private boolean blocked;
 
-    MulticastAdapter(final MulticastSender sender, final EgressCounters counters, final EpochNanoClock clock) {
+    MulticastAdapter(final MulticastSender sender, final EgressCounters counters, final DatagramBatch batch) {
         this.sender = sender;
         this.counters = counters;
-        this.clock = clock;
+        this.batch = batch;
     }
 
     @Override
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header) {
         message.wrap(buffer, offset);
         if (length > 0 && message.version() != IpcMessageDescriptor.VERSION) {
-            counters.sendErrors(SendError.UNSUPPORTED_VERSION).incrementRelease();
-            return Action.CONTINUE;
+            return skip(SendError.UNSUPPORTED_VERSION, header);
         }
         if (length < IpcMessageDescriptor.HEADER_LENGTH) {
-            counters.sendErrors(SendError.MALFORMED_MESSAGE).incrementRelease();
-            return Action.CONTINUE;
+            return skip(SendError.MALFORMED_MESSAGE, header);
         }
         final int payloadLength = message.payloadLength();
         final int headerLength = message.headerLength();
         if (headerLength < IpcMessageDescriptor.HEADER_LENGTH || payloadLength < 0
             || payloadLength > length - headerLength) {
-            counters.sendErrors(SendError.MALFORMED_MESSAGE).incrementRelease();
-            return Action.CONTINUE;
+            return skip(SendError.MALFORMED_MESSAGE, header);
         }
-        final int result = sender.send(
-            buffer, offset + headerLength, payloadLength, Ipv4.destinationKey(message.group(), message.port()));
-        if (result == MulticastSender.WOULD_BLOCK) {
-            if (!blocked) {
-                blocked = true;
-                counters.sendBufferFull().incrementRelease();
-            }
+        final int destination = sender.destinationIndex(Ipv4.destinationKey(message.group(), message.port()));
+        if (destination < 0) {
+            return skip(SendError.UNKNOWN_DESTINATION, header);
+        }
+        if (!batch.add(sender.sockaddr(destination), destination, buffer, offset + headerLength, payloadLength,
+            header.position(), message.ingressTimeNanos(), message.sendTimeNanos())) {
             return Action.ABORT;
         }
-        if (result == MulticastSender.RETRY) {
+        return batch.isFull() ? Action.BREAK : Action.CONTINUE;
+    }
+
+    private Action skip(final SendError error, final Header header) {
+        if (batch.count() > 0) {
             return Action.ABORT;
         }
-        blocked = false;
-        if (result == MulticastSender.SENT) {
-            counters.latency().record(clock.nanoTime(), message.ingressTimeNanos(), message.sendTimeNanos());
-        }
+        counters.sendErrors(error).incrementRelease();
+        batch.skipTo(header.position());
         return Action.CONTINUE;
     }
 }

@@ -1,53 +1,61 @@
 package io.mcastrelay.egress;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
 
-import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Ipv4;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One feed's multicast socket: a non-blocking UDP socket bound to the egress interface's address, with
- * IP_MULTICAST_IF, TTL and loopback set once. Sends each payload straight from the Aeron term buffer (no copy)
- * as one datagram.
+ * IP_MULTICAST_IF, TTL and loopback set once, that sends a {@link DatagramBatch} with as few {@code sendmmsg} calls
+ * as the kernel allows, straight from the Aeron term buffer. Counts each datagram sent per destination and records
+ * its latency.
  *
- * <p>A send that fails for a condition of the network that passes ({@link SendError#retried()}: the interface is
- * down, the route is gone) is {@link #RETRY}: the caller keeps the datagram and offers it again, so the stream, and
- * through it ingress and TCP, hold everything until the network is back; nothing accepted is lost. Such an episode
- * is counted once per reason and logged when it starts and when it ends; while it lasts the socket is tried at most
- * once per {@link #RETRY_INTERVAL_NS}.
+ * <p>A batch stops early, and {@link #stalled()} says so, when the socket buffer is full ({@code EAGAIN}, counted
+ * once per episode as {@code send.buffer.full}) or when the network refuses for a while ({@link SendError#retried()}:
+ * the interface is down, the route is gone): the caller keeps the rest in the stream and offers it again, so the
+ * stream, and through it ingress and TCP, hold everything until the network takes it; nothing accepted is lost. Such
+ * an episode is counted once per reason and logged when it starts and when it ends; while it lasts the socket is
+ * tried at most once per {@link #RETRY_INTERVAL_NS}. Any other error skips that one datagram, counted by reason.
  *
- * <p>Egress agent thread only. Allocates nothing per datagram: the JDK's send path reuses its native address
- * buffer, and the term buffer's duplicate is made once per mapped log.
+ * <p>Egress only (the thread that runs the feed's {@link EgressAgent}). Allocates nothing per datagram.
  */
 final class MulticastSender implements AutoCloseable {
-    static final int SENT = 0;
-    static final int WOULD_BLOCK = 1;
-    static final int FAILED = 2;
-    static final int RETRY = 3;
     /** While the network refuses, how often the same datagram is tried again. */
     static final long RETRY_INTERVAL_NS = 1_000_000L;
 
     private static final Logger LOG = LoggerFactory.getLogger(MulticastSender.class);
     private static final long ERROR_LOG_INTERVAL_NS = 10_000_000_000L;
+    private static final long NO_DESTINATION = -1;
 
     private final DatagramChannel channel;
+    private final int fd;
     private final EgressCounters counters;
-    private final Long2ObjectHashMap<InetSocketAddress> addresses = new Long2ObjectHashMap<>();
-    private final ByteBuffer copyBuffer = ByteBuffer.allocateDirect(64 * 1024);
-    private ByteBuffer lastSource;
-    private ByteBuffer lastDuplicate;
+    private final EpochNanoClock clock;
+    private final Sendmmsg sendmmsg = new Sendmmsg();
+    /** VPC-side destination key to the index of its {@code sockaddr_in} and counters. */
+    private final Long2LongHashMap destinationIndexes = new Long2LongHashMap(NO_DESTINATION);
+    /** Holds the destinations' {@code struct sockaddr_in}, which {@link #sockaddrs} only addresses. */
+    private final MemorySegment sockaddrMemory;
+    private final UnsafeBuffer sockaddrs;
+    private final EgressCounters.PerDestination[] destinationCounters;
     private long lastErrorLogNs = System.nanoTime() - ERROR_LOG_INTERVAL_NS;
+    private boolean stalled;
+    private boolean bufferFull;
     /** Why the network refuses the current datagram; null while sends go. */
     private SendError blockedBy;
     private long blockedSinceNs;
@@ -57,12 +65,23 @@ final class MulticastSender implements AutoCloseable {
     MulticastSender(
         final EgressInterface egressInterface,
         final EgressSettings settings,
-        final List<Destination> destinations,
-        final EgressCounters counters) throws IOException {
+        final EgressCounters counters,
+        final EpochNanoClock clock) throws IOException {
         this.counters = counters;
-        for (final Destination destination : destinations) {
-            addresses.put(destination.egressKey(), new InetSocketAddress(
-                Ipv4.toString(destination.egressGroup()), destination.egressPort()));
+        this.clock = clock;
+        final List<EgressCounters.PerDestination> perDestination = counters.destinations();
+        destinationCounters = perDestination.toArray(new EgressCounters.PerDestination[0]);
+        sockaddrMemory = Arena.ofAuto().allocate(
+            (long)Math.max(1, destinationCounters.length) * Sendmmsg.SOCKADDR_IN_LENGTH, 8);
+        sockaddrs = new UnsafeBuffer(sockaddrMemory.address(), (int)sockaddrMemory.byteSize());
+        for (int i = 0; i < destinationCounters.length; i++) {
+            final EgressCounters.PerDestination destination = destinationCounters[i];
+            final int at = i * Sendmmsg.SOCKADDR_IN_LENGTH;
+            sockaddrs.putShort(at, Sendmmsg.AF_INET, ByteOrder.nativeOrder());
+            sockaddrs.putShort(at + 2, (short)destination.port(), ByteOrder.BIG_ENDIAN);
+            sockaddrs.putInt(at + 4, destination.group(), ByteOrder.BIG_ENDIAN);
+            sockaddrs.putLong(at + 8, 0);
+            destinationIndexes.put(Ipv4.destinationKey(destination.group(), destination.port()), i);
         }
         final DatagramChannel opened = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
@@ -74,11 +93,23 @@ final class MulticastSender implements AutoCloseable {
                 opened.setOption(StandardSocketOptions.SO_SNDBUF, settings.sendBufferBytes());
             }
             opened.configureBlocking(false);
+            fd = fileDescriptor(opened);
         } catch (final IOException | RuntimeException ex) {
             CloseHelper.quietClose(opened);
             throw ex;
         }
         channel = opened;
+    }
+
+    /** The socket's descriptor, for sendmmsg: the JDK keeps it in {@code sun.nio.ch.SelChImpl#getFDVal}. */
+    private static int fileDescriptor(final DatagramChannel channel) throws IOException {
+        try {
+            final Method getFdVal = Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal");
+            return (int)getFdVal.invoke(channel);
+        } catch (final ReflectiveOperationException | RuntimeException ex) {
+            throw new IOException("cannot read the multicast socket's file descriptor; the JVM needs "
+                + "--add-opens java.base/sun.nio.ch=ALL-UNNAMED: " + ex, ex);
+        }
     }
 
     /** @return the local address datagrams leave from. */
@@ -87,81 +118,126 @@ final class MulticastSender implements AutoCloseable {
     }
 
     /**
-     * Sends one datagram.
+     * The index of a VPC-side destination, for {@link #sockaddr} and {@link DatagramBatch#add}.
      *
-     * @param buffer    holding the payload (an Aeron term buffer).
-     * @param offset    where the payload starts.
-     * @param length    bytes of payload.
-     * @param egressKey the VPC-side group:port, as {@link Ipv4#destinationKey}.
-     * @return {@link #SENT}, {@link #WOULD_BLOCK} (socket buffer full; try again later), {@link #RETRY} (the
-     *     network refuses for now; try the same datagram again later) or {@link #FAILED} (counted; move on).
+     * @param egressKey the group:port, as {@link io.mcastrelay.wire.Ipv4#destinationKey}.
+     * @return its index, or -1 if the feed does not emit to it.
      */
-    int send(final DirectBuffer buffer, final int offset, final int length, final long egressKey) {
-        final InetSocketAddress address = addresses.get(egressKey);
-        final EgressCounters.PerDestination destination = counters.destination(egressKey);
-        if (address == null || destination == null) {
-            counters.sendErrors(SendError.UNKNOWN_DESTINATION).incrementRelease();
-            return FAILED;
-        }
+    int destinationIndex(final long egressKey) {
+        return (int)destinationIndexes.get(egressKey);
+    }
+
+    /**
+     * The native address of a destination's {@code struct sockaddr_in}.
+     *
+     * @param destination its index.
+     * @return the address.
+     */
+    long sockaddr(final int destination) {
+        return sockaddrs.addressOffset() + (long)destination * Sendmmsg.SOCKADDR_IN_LENGTH;
+    }
+
+    /**
+     * Sends the batch's datagrams in order, until all are done or the socket or network refuses.
+     *
+     * @param batch what to send.
+     * @return how many datagrams, from the first, are done with: sent, or skipped for an error that retrying would
+     *     not cure; fewer than the batch holds if {@link #stalled()}.
+     */
+    int send(final DatagramBatch batch) {
+        stalled = false;
+        final int count = batch.count();
         if (blockedBy != null) {
             final long now = System.nanoTime();
             if (now - lastAttemptNs < RETRY_INTERVAL_NS) {
-                return RETRY;
+                stalled = true;
+                return 0;
             }
             lastAttemptNs = now;
             attempts++;
         }
-        try {
-            final int sent = channel.send(source(buffer, offset, length), address);
-            if (sent == 0 && length > 0) {
-                return WOULD_BLOCK;
+        int done = 0;
+        while (done < count) {
+            final int sent = sendmmsg.send(fd, batch.messageAddress(done), count - done);
+            if (sent > 0) {
+                sent(batch, done, sent);
+                done += sent;
+                continue;
             }
-            if (sent != length) {
-                counters.sendErrors(SendError.SHORT_SEND).incrementRelease();
-                return FAILED;
+            final int errno = sent == 0 ? Sendmmsg.EAGAIN : sendmmsg.errno();
+            if (errno == Sendmmsg.EINTR) {
+                continue;
             }
-            destination.datagrams().incrementRelease();
-            destination.bytes().getAndAddRelease(sent);
-            if (blockedBy != null) {
-                unblocked();
+            if (errno == Sendmmsg.EAGAIN) {
+                if (!bufferFull) {
+                    bufferFull = true;
+                    counters.sendBufferFull().incrementRelease();
+                }
+                stalled = true;
+                return done;
             }
-            return SENT;
-        } catch (final IOException ex) {
-            final SendError error = SendError.of(ex);
+            final SendError error = SendError.ofErrno(errno);
             if (error.retried()) {
-                return blocked(error, ex, address);
+                blocked(error, errno, batch.destination(done));
+                stalled = true;
+                return done;
             }
-            counters.sendErrors(error).incrementRelease();
-            final long now = System.nanoTime();
-            if (now - lastErrorLogNs >= ERROR_LOG_INTERVAL_NS) {
-                lastErrorLogNs = now;
-                LOG.warn("feed={} send to {} failed: {} ({}); counted as relay.egress.send.errors reason={}, "
-                    + "further errors in the next 10 s are only counted", counters.feed(), address, error.reason(),
-                    ex.getMessage(), error.reason());
-            }
-            return FAILED;
+            failed(error, errno, batch.destination(done));
+            done++;
+        }
+        return done;
+    }
+
+    /** @return whether the last {@link #send} stopped before the end of its batch; the rest is to be offered again. */
+    boolean stalled() {
+        return stalled;
+    }
+
+    private void sent(final DatagramBatch batch, final int from, final int sent) {
+        bufferFull = false;
+        if (blockedBy != null) {
+            unblocked();
+        }
+        final long nowNs = clock.nanoTime();
+        final EgressLatency latency = counters.latency();
+        for (int i = from, end = from + sent; i < end; i++) {
+            final EgressCounters.PerDestination destination = destinationCounters[batch.destination(i)];
+            destination.datagrams().incrementRelease();
+            destination.bytes().getAndAddRelease(batch.length(i));
+            latency.record(nowNs, batch.ingressTimeNs(i), batch.sendTimeNs(i));
         }
     }
 
-    private int blocked(final SendError error, final IOException ex, final InetSocketAddress address) {
-        if (error != blockedBy) {
-            counters.sendErrors(error).incrementRelease();
-            final long now = System.nanoTime();
-            if (blockedBy == null) {
-                blockedSinceNs = now;
-                lastAttemptNs = now;
-                attempts = 1;
-            }
-            blockedBy = error;
-            if (now - lastErrorLogNs >= ERROR_LOG_INTERVAL_NS) {
-                lastErrorLogNs = now;
-                LOG.warn("feed={} send to {} refused: {} ({}); counted once as relay.egress.send.errors reason={}; "
-                    + "egress holds this datagram and everything after it and retries every {} ms until the network "
-                    + "takes it (ingress back-pressures the senders meanwhile)", counters.feed(), address,
-                    error.reason(), ex.getMessage(), error.reason(), RETRY_INTERVAL_NS / 1_000_000L);
-            }
+    private void failed(final SendError error, final int errno, final int destination) {
+        counters.sendErrors(error).incrementRelease();
+        final long now = System.nanoTime();
+        if (now - lastErrorLogNs >= ERROR_LOG_INTERVAL_NS) {
+            lastErrorLogNs = now;
+            LOG.warn("feed={} send to {} failed: {} (errno {}); counted as relay.egress.send.errors reason={}, "
+                + "further errors in the next 10 s are only counted", counters.feed(), describe(destination),
+                error.reason(), errno, error.reason());
         }
-        return RETRY;
+    }
+
+    private void blocked(final SendError error, final int errno, final int destination) {
+        if (error == blockedBy) {
+            return;
+        }
+        counters.sendErrors(error).incrementRelease();
+        final long now = System.nanoTime();
+        if (blockedBy == null) {
+            blockedSinceNs = now;
+            lastAttemptNs = now;
+            attempts = 1;
+        }
+        blockedBy = error;
+        if (now - lastErrorLogNs >= ERROR_LOG_INTERVAL_NS) {
+            lastErrorLogNs = now;
+            LOG.warn("feed={} send to {} refused: {} (errno {}); counted once as relay.egress.send.errors reason={}; "
+                + "egress holds this datagram and everything after it and retries every {} ms until the network "
+                + "takes it (ingress back-pressures the senders meanwhile)", counters.feed(), describe(destination),
+                error.reason(), errno, error.reason(), RETRY_INTERVAL_NS / 1_000_000L);
+        }
     }
 
     private void unblocked() {
@@ -170,22 +246,9 @@ final class MulticastSender implements AutoCloseable {
         blockedBy = null;
     }
 
-    private ByteBuffer source(final DirectBuffer buffer, final int offset, final int length) {
-        final ByteBuffer backing = buffer.byteBuffer();
-        if (backing != null && backing.isDirect()) {
-            if (backing != lastSource) {
-                lastSource = backing;
-                lastDuplicate = backing.duplicate();
-            }
-            final int start = buffer.wrapAdjustment() + offset;
-            lastDuplicate.clear();
-            lastDuplicate.limit(start + length).position(start);
-            return lastDuplicate;
-        }
-        copyBuffer.clear();
-        buffer.getBytes(offset, copyBuffer, length);
-        copyBuffer.flip();
-        return copyBuffer;
+    private String describe(final int destination) {
+        final EgressCounters.PerDestination counters = destinationCounters[destination];
+        return Ipv4.toString(counters.group()) + ":" + counters.port();
     }
 
     @Override

@@ -1,8 +1,5 @@
 package io.mcastrelay.egress;
 
-import java.io.IOException;
-import java.util.Locale;
-
 /**
  * Why egress could not send a datagram. Each is counted; none stops egress. The {@link #retried()} ones are
  * conditions of the network that pass (an interface down, a route missing for a while): egress keeps the datagram
@@ -56,32 +53,21 @@ public enum SendError {
     }
 
     /**
-     * Classifies an exception from a send; runs only on the error path.
+     * Classifies the {@code errno} of a failed {@code sendmmsg}; runs only on the error path. The values are Linux's
+     * (the same on x86-64 and arm64).
      *
-     * @param ex what the send threw.
+     * @param errno what the call left in {@code errno}.
      * @return the reason to count.
      */
-    public static SendError of(final IOException ex) {
-        final String message = ex.getMessage() == null ? "" : ex.getMessage().toLowerCase(Locale.ROOT);
-        if (message.contains("network is unreachable")) {
-            return NETWORK_UNREACHABLE;
-        }
-        if (message.contains("network is down")) {
-            return NETWORK_DOWN;
-        }
-        if (message.contains("no buffer space")) {
-            return NO_BUFFER_SPACE;
-        }
-        if (message.contains("not permitted") || message.contains("permission denied")) {
-            return NOT_PERMITTED;
-        }
-        if (message.contains("message too long")) {
-            return MESSAGE_TOO_LONG;
-        }
-        if (message.contains("no such device") || message.contains("cannot assign requested address")
-            || message.contains("no such device or address")) {
-            return INTERFACE_UNAVAILABLE;
-        }
-        return IO_ERROR;
+    public static SendError ofErrno(final int errno) {
+        return switch (errno) {
+            case 101, 113 -> NETWORK_UNREACHABLE;       // ENETUNREACH, EHOSTUNREACH
+            case 100 -> NETWORK_DOWN;                   // ENETDOWN
+            case 105 -> NO_BUFFER_SPACE;                // ENOBUFS
+            case 1, 13 -> NOT_PERMITTED;                // EPERM, EACCES
+            case 90 -> MESSAGE_TOO_LONG;                // EMSGSIZE
+            case 19, 99, 6 -> INTERFACE_UNAVAILABLE;    // ENODEV, EADDRNOTAVAIL, ENXIO
+            default -> IO_ERROR;
+        };
     }
 }

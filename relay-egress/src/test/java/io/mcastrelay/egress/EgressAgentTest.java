@@ -28,7 +28,6 @@ import io.mcastrelay.wire.Ipv4;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,29 +50,27 @@ class EgressAgentTest {
         CloseHelper.closeAll(resources);
     }
 
-    /** One feed's stream, counters, sender and adapter, as {@link Egress#start()} wires them. */
+    /** One feed's stream, counters and sender, as {@link Egress#start()} wires them. */
     private final class TestFeed {
         final Publication publication;
         final Subscription subscription;
         final EgressCounters counters;
         final MulticastSender sender;
-        final MulticastAdapter adapter;
 
         TestFeed(final String name, final String channel, final Destination... destinations) throws IOException {
             final int streamId = STREAM_IDS.incrementAndGet();
             final EgressSettings.Feed feed = new EgressSettings.Feed(name, channel, streamId, List.of(destinations));
-            final EgressSettings settings = new EgressSettings("lo", 1, true, 0, "backoff", 10, List.of(feed));
+            final EgressSettings settings =
+                new EgressSettings("lo", 1, true, 0, "event-loop", "backoff", 64, List.of(feed));
             counters = track(new EgressCounters(aeron.aeron(), name, feed.destinations(), streamId));
-            sender = track(new MulticastSender(EgressInterface.resolve("lo"), settings, feed.destinations(), counters));
-            adapter = new MulticastAdapter(sender, counters, clock::get);
+            sender = track(new MulticastSender(EgressInterface.resolve("lo"), settings, counters, clock::get));
             subscription = track(aeron.aeron().addSubscription(channel, streamId));
             publication = track(aeron.aeron().addPublication(channel, streamId));
             EmbeddedAeron.awaitConnected(publication, subscription);
         }
 
-        EgressAgent agent(final int fragmentLimit) {
-            return new EgressAgent(new Subscription[] {subscription}, new MulticastAdapter[] {adapter},
-                new AtomicCounter[] {counters.sentPosition()}, fragmentLimit, "relay-egress[test]");
+        EgressAgent agent(final int batchSize) {
+            return new EgressAgent(subscription, sender, counters, batchSize, "relay-egress-test");
         }
     }
 
@@ -93,7 +90,7 @@ class EgressAgentTest {
         final EgressAgent agent = feed.agent(64);
         final UnsafeBuffer message = message(receiver.group(), receiver.port(), 1, payload(200, 7));
         final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final long thread = Thread.currentThread().getId();
+        final long thread = Thread.currentThread().threadId();
         long allocated = 0;
         for (int round = 0; round < 2; round++) {
             allocated = 0;
@@ -260,33 +257,42 @@ class EgressAgentTest {
     }
 
     @Test
-    void shouldTakeAtMostTheFragmentLimitFromEachFeedPerDutyCycle() throws IOException {
-        final MulticastReceiver first = receiver("239.255.1.8");
-        final MulticastReceiver second = receiver("239.255.1.9");
-        final TestFeed a = new TestFeed("a", "aeron:ipc", first.destination());
-        final TestFeed b = new TestFeed("b", "aeron:ipc", second.destination());
-        final EgressAgent agent = new EgressAgent(new Subscription[] {a.subscription, b.subscription},
-            new MulticastAdapter[] {a.adapter, b.adapter},
-            new AtomicCounter[] {a.counters.sentPosition(), b.counters.sentPosition()}, 2, "relay-egress[a, b]");
-        for (int i = 0; i < 5; i++) {
-            offer(a.publication, message(first.group(), first.port(), i + 1, payload(8, i)));
-            offer(b.publication, message(second.group(), second.port(), i + 1, payload(8, 10 + i)));
+    void shouldSendEverythingWaitingInBatchesThenPublishTheSentPosition() throws IOException {
+        final MulticastReceiver receiver = receiver("239.255.1.8");
+        final TestFeed feed = new TestFeed("a", "aeron:ipc", receiver.destination());
+        final EgressAgent agent = feed.agent(7);
+        for (int i = 0; i < 50; i++) {
+            offer(feed.publication, message(receiver.group(), receiver.port(), i + 1, payload(8, i)));
         }
+        assertThat(feed.counters.sentPosition().get()).isZero();
 
-        assertThat(agent.doWork()).isEqualTo(4);
-        final long twoSent = a.counters.sentPosition().get();
-        assertThat(twoSent).isPositive().isLessThan(a.publication.position());
-        assertThat(agent.doWork()).isEqualTo(4);
-        assertThat(a.counters.sentPosition().get()).isGreaterThan(twoSent).isLessThan(a.publication.position());
-        assertThat(agent.doWork()).isEqualTo(2);
+        assertThat(agent.doWork()).as("50 datagrams in batches of 7, one duty cycle").isEqualTo(50);
+        assertThat(feed.counters.sentPosition().get()).isEqualTo(feed.publication.position());
         assertThat(agent.doWork()).isZero();
-        assertThat(a.counters.sentPosition().get()).isEqualTo(a.publication.position());
-        assertThat(b.counters.sentPosition().get()).isEqualTo(b.publication.position());
 
-        assertThat(first.receive(5, () -> { })).extracting(d -> d.payload()[0])
-            .containsExactly(payload(8, 0)[0], payload(8, 1)[0], payload(8, 2)[0], payload(8, 3)[0], payload(8, 4)[0]);
-        assertThat(second.receive(5, () -> { })).hasSize(5);
-        assertThat(agent.roleName()).isEqualTo("relay-egress[a, b]");
+        final List<Datagram> received = receiver.receive(50, () -> { });
+        for (int i = 0; i < 50; i++) {
+            assertThat(received.get(i).payload()).as("datagram %d, in order", i).isEqualTo(payload(8, i));
+        }
+        assertThat(feed.counters.destination(receiver.destination().egressKey()).datagrams().get()).isEqualTo(50);
+        assertThat(agent.roleName()).isEqualTo("relay-egress-test");
+    }
+
+    @Test
+    void shouldSendMessagesAcrossATermBoundaryInOneDutyCycle() throws IOException {
+        final MulticastReceiver receiver = receiver("239.255.1.11");
+        final TestFeed feed = new TestFeed("a", "aeron:ipc?term-length=64k", receiver.destination());
+        final EgressAgent agent = feed.agent(64);
+        final int perRound = 20;
+        for (int round = 0; round < 8; round++) {
+            for (int i = 0; i < perRound; i++) {
+                offer(feed.publication, message(receiver.group(), receiver.port(), i + 1, payload(1000, i)));
+            }
+            assertThat(agent.doWork()).isEqualTo(perRound);
+            assertThat(feed.counters.sentPosition().get()).isEqualTo(feed.publication.position());
+            assertThat(receiver.receive(perRound, () -> { })).hasSize(perRound);
+        }
+        assertThat(feed.publication.position()).as("the stream wrapped past two terms").isGreaterThan(2 * 64 * 1024);
     }
 
     private static long totalSendErrors(final EgressCounters counters) {

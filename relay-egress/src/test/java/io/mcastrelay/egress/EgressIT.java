@@ -20,6 +20,7 @@ import io.mcastrelay.testing.MulticastReceiver.Datagram;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Ipv4;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,11 +53,53 @@ class EgressIT {
         return new EgressSettings.Feed(name, "aeron:ipc", STREAM_IDS.incrementAndGet(), List.of(destinations));
     }
 
+    /** Egress on dedicated threads, one per feed: these tests publish and let the threads send. */
     private Egress start(final String networkInterface, final EgressSettings.Feed... feeds) {
-        egress = new Egress(new EgressSettings(networkInterface, 1, true, 1 << 20, "backoff", 10, List.of(feeds)),
-            aeron.aeron());
+        return start("dedicated", networkInterface, feeds);
+    }
+
+    private Egress start(final String threading, final String networkInterface, final EgressSettings.Feed... feeds) {
+        egress = new Egress(new EgressSettings(
+            networkInterface, 1, true, 1 << 20, threading, "backoff", 64, List.of(feeds)), aeron.aeron());
         egress.start();
         return egress;
+    }
+
+    @Test
+    void shouldStartNoThreadByDefaultAndSendOnlyWhenTheFeedsEventLoopRunsItsAgent() throws IOException {
+        final MulticastReceiver receiver = track(new MulticastReceiver("239.255.2.8"));
+        final EgressSettings.Feed feed = feed("a", receiver.destination());
+        final long threadsBefore = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("relay-egress")).count();
+        start("event-loop", "lo", feed);
+        final Publication publication = publication(feed);
+        offer(publication, message(receiver.group(), receiver.port(), 1, payload(10, 1)));
+
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("relay-egress")))
+            .hasSize((int)threadsBefore);
+        assertThat(egress.isRunning()).isTrue();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        assertThat(receiver.receive()).as("nothing runs egress but the feed's event loop").isNull();
+        final Agent agent = egress.agent("a");
+        assertThat(agent.roleName()).isEqualTo("relay-egress-a");
+        assertThat(receiver.receive(1, () -> {
+            try {
+                agent.doWork();
+            } catch (final Exception ex) {
+                throw new AssertionError(ex);
+            }
+        }).get(0).payload()).isEqualTo(payload(10, 1));
+        assertThat(egress.position("a")).isEqualTo(publication.position());
+    }
+
+    @Test
+    void shouldRunOneThreadPerFeedWhenDedicatedAndHandNoAgentToEventLoops() {
+        start("dedicated", "lo", feed("a", Destination.parse("239.255.2.9:5000")),
+            feed("b", Destination.parse("239.255.2.10:5000")));
+
+        assertThat(egress.agent("a")).isNull();
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+            .contains("relay-egress-a", "relay-egress-b");
     }
 
     private Publication publication(final EgressSettings.Feed feed) {

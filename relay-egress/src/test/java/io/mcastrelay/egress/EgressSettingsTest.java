@@ -30,12 +30,14 @@ class EgressSettingsTest {
         private String networkInterface = "eth0";
         private int ttl = 16;
         private int sendBufferBytes;
+        private String threading = "event-loop";
         private String idleStrategy = "backoff";
-        private int fragmentLimit = 10;
+        private int batchSize = 10;
         private List<EgressSettings.Feed> feeds = List.of(PROD);
 
         EgressSettings build() {
-            return new EgressSettings(networkInterface, ttl, true, sendBufferBytes, idleStrategy, fragmentLimit, feeds);
+            return new EgressSettings(
+                networkInterface, ttl, true, sendBufferBytes, threading, idleStrategy, batchSize, feeds);
         }
     }
 
@@ -48,7 +50,10 @@ class EgressSettingsTest {
             bad("negative send buffer", spec -> spec.sendBufferBytes = -1, "egress send buffer -1 is negative"),
             bad("unknown idle strategy", spec -> spec.idleStrategy = "Spinning",
                 "egress idle strategy 'spinning' is none of [backoff, busy-spin, yielding, sleeping]"),
-            bad("fragment limit 0", spec -> spec.fragmentLimit = 0, "egress fragment limit must be at least 1"),
+            bad("unknown threading", spec -> spec.threading = "pooled",
+                "egress threading 'pooled' is none of [event-loop, dedicated]"),
+            bad("batch size 0", spec -> spec.batchSize = 0, "egress batch size 0 is outside 1..1024"),
+            bad("batch size 1025", spec -> spec.batchSize = 1025, "egress batch size 1025 is outside 1..1024"),
             bad("no feeds", spec -> spec.feeds = null, "egress feeds must be set"),
             bad("duplicate feed", spec -> spec.feeds = List.of(PROD,
                 new EgressSettings.Feed("prod", "aeron:ipc", 11, DESTINATIONS)), "egress feed 'prod' is listed twice"));
@@ -91,6 +96,17 @@ class EgressSettingsTest {
             spec.idleStrategy = strategy.toUpperCase(Locale.ROOT);
             assertThat(spec.build().idleStrategy()).isEqualTo(strategy);
         }
+    }
+
+    @Test
+    void shouldDefaultToTheEventLoopAndAcceptThreadingsInAnyCase() {
+        final Spec spec = new Spec();
+        spec.threading = null;
+        assertThat(spec.build().threading()).isEqualTo("event-loop");
+        assertThat(spec.build().dedicatedThreads()).isFalse();
+        spec.threading = "Dedicated";
+        assertThat(spec.build().threading()).isEqualTo("dedicated");
+        assertThat(spec.build().dedicatedThreads()).isTrue();
     }
 
     @Test

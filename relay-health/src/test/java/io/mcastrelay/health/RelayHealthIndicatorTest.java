@@ -39,7 +39,7 @@ class RelayHealthIndicatorTest {
     @BeforeEach
     void startRelayParts() {
         final List<Destination> destinations = List.of(Destination.parse("239.255.69.1:6200"));
-        egress = new Egress(new EgressSettings("lo", 1, true, 0, "backoff", 16,
+        egress = new Egress(new EgressSettings("lo", 1, true, 0, "dedicated", "backoff", 16,
             List.of(new EgressSettings.Feed("feed", CHANNEL, 3001, destinations))), DRIVER.aeron());
         egress.start();
         ingress = new IngressServer(List.of(new FeedSettings("feed", "127.0.0.1", 0, Framing.RELAY_V1, destinations,

@@ -180,6 +180,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
     private void onBytes() {
         final boolean blocked = cumulation != null && !closed && publishFrames();
+        feed.afterPublishing();
         if (sessionId != 0) {
             recordSessionProgress();
         }

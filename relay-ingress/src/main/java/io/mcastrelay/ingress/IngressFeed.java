@@ -1,6 +1,8 @@
 package io.mcastrelay.ingress;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.aeron.Publication;
@@ -11,7 +13,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.agrona.LangUtil;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 
 /**
@@ -47,6 +51,14 @@ final class IngressFeed {
     final AtomicInteger liveHandlers = new AtomicInteger();
     /** The feed's accepted connections; closed ones leave by themselves. Thread-safe. */
     final ChannelGroup channels = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
+    /**
+     * The feed's egress, run on this feed's event loop right after frames are published; null when egress runs on
+     * threads of its own.
+     */
+    final Agent egress;
+    private final Runnable egressRetryTask = this::retryEgress;
+    /** Event loop: while egress is behind what was published, runs it again every back-pressure retry interval. */
+    private ScheduledFuture<?> egressRetry;
     EventLoopGroup childGroup;
     Channel serverChannel;
     volatile boolean closing;
@@ -62,7 +74,8 @@ final class IngressFeed {
         final EpochNanoClock clock,
         final long backPressureRetryNs,
         final long ackIntervalNs,
-        final ReadableCounter sentPosition) {
+        final ReadableCounter sentPosition,
+        final Agent egress) {
         this.settings = settings;
         this.counters = counters;
         this.publication = publication;
@@ -71,6 +84,7 @@ final class IngressFeed {
         this.ackIntervalNs = ackIntervalNs;
         this.nameBytes = settings.name().getBytes(StandardCharsets.US_ASCII);
         this.sentPosition = sentPosition;
+        this.egress = egress;
         for (final Destination destination : settings.destinations()) {
             destinations.put(destination.key(), destination.egressKey());
         }
@@ -90,6 +104,44 @@ final class IngressFeed {
             return publication.position();
         }
         return sentPosition.isClosed() ? 0 : sentPosition.get();
+    }
+
+    /**
+     * After frames were published: sends them at once, if egress runs here. When egress could not send everything (the
+     * socket buffer is full, the network refuses), it is run again every back-pressure retry interval until it has
+     * caught up, whether or not more frames arrive. Event loop.
+     */
+    void afterPublishing() {
+        if (egress == null) {
+            return;
+        }
+        runEgress();
+        if (egressRetry == null && egressBehind()) {
+            egressRetry = childGroup.next().scheduleAtFixedRate(
+                egressRetryTask, backPressureRetryNs, backPressureRetryNs, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void retryEgress() {
+        runEgress();
+        if (!egressBehind()) {
+            egressRetry.cancel(false);
+            egressRetry = null;
+        }
+    }
+
+    /** Egress hands over an agent that counts its own errors; anything else it throws is unchecked. */
+    private void runEgress() {
+        try {
+            egress.doWork();
+        } catch (final Exception ex) {
+            LangUtil.rethrowUnchecked(ex);
+        }
+    }
+
+    /** Whether egress has sent less than this feed published. */
+    private boolean egressBehind() {
+        return sentPosition != null && !sentPosition.isClosed() && sentPosition.get() < publication.position();
     }
 
     /** Remembers how far a session got, forgetting every session when too many have come and gone. Event loop. */

@@ -32,6 +32,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.status.CountersReader;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class IngressServer implements AutoCloseable {
     private final long backPressureRetryNs;
     private final int receiveBufferBytes;
     private final long ackIntervalNs;
+    private final Map<String, Agent> egress;
     private final Map<String, IngressFeed> feeds = new LinkedHashMap<>();
     private final boolean epoll = Epoll.isAvailable();
     private final Map<String, TlsContextSource> tls = new LinkedHashMap<>();
@@ -77,7 +79,7 @@ public final class IngressServer implements AutoCloseable {
     public IngressServer(
         final List<FeedSettings> settings, final Aeron aeron, final EpochNanoClock clock,
         final long backPressureRetryNs) {
-        this(settings, aeron, clock, backPressureRetryNs, 0, DEFAULT_ACK_INTERVAL_NS);
+        this(settings, aeron, clock, backPressureRetryNs, 0, DEFAULT_ACK_INTERVAL_NS, Map.of());
     }
 
     /**
@@ -89,10 +91,13 @@ public final class IngressServer implements AutoCloseable {
      * @param backPressureRetryNs how long a back-pressured connection waits between attempts.
      * @param receiveBufferBytes  SO_RCVBUF of accepted connections; 0 keeps the OS default (auto-tuned).
      * @param ackIntervalNs       how often sessions' acknowledgements are brought up to date.
+     * @param egress              per feed name, the feed's egress agent to run on its event loop right after frames
+     *                            are published; a feed without one leaves its stream to egress threads of their own.
      */
     public IngressServer(
         final List<FeedSettings> settings, final Aeron aeron, final EpochNanoClock clock,
-        final long backPressureRetryNs, final int receiveBufferBytes, final long ackIntervalNs) {
+        final long backPressureRetryNs, final int receiveBufferBytes, final long ackIntervalNs,
+        final Map<String, Agent> egress) {
         if (ackIntervalNs <= 0) {
             throw new IllegalArgumentException("ack interval must be positive");
         }
@@ -102,6 +107,7 @@ public final class IngressServer implements AutoCloseable {
         this.backPressureRetryNs = backPressureRetryNs;
         this.receiveBufferBytes = receiveBufferBytes;
         this.ackIntervalNs = ackIntervalNs;
+        this.egress = Map.copyOf(egress);
     }
 
     /**
@@ -119,7 +125,8 @@ public final class IngressServer implements AutoCloseable {
             for (final FeedSettings feed : settings) {
                 final Publication publication = aeron.addPublication(feed.channel(), feed.streamId());
                 final IngressFeed ingressFeed = new IngressFeed(feed, new IngressCounters(aeron, feed.name()),
-                    publication, clock, backPressureRetryNs, ackIntervalNs, sentPosition(feed));
+                    publication, clock, backPressureRetryNs, ackIntervalNs, sentPosition(feed),
+                    egress.get(feed.name()));
                 feeds.put(feed.name(), ingressFeed);
                 checkOneClaimFits(feed, publication);
                 if (feed.tls() != null) {

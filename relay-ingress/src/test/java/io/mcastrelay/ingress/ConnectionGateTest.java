@@ -75,7 +75,7 @@ class ConnectionGateTest {
         publication = aeron.aeron().addPublication(settings.channel(), settings.streamId());
         counters = new IngressCounters(aeron.aeron(), settings.name());
         feed = new IngressFeed(settings, counters, publication, new SystemEpochNanoClock(), 1000,
-            IngressServer.DEFAULT_ACK_INTERVAL_NS, null);
+            IngressServer.DEFAULT_ACK_INTERVAL_NS, null, null);
         gate = new ConnectionGate(feed);
     }
 

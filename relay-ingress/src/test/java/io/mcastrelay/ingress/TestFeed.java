@@ -48,7 +48,8 @@ final class TestFeed implements AutoCloseable {
         counters = new IngressCounters(aeron, settings.name());
         sentPosition = aeron.addCounter(RelayCounterTypes.EGRESS_SENT_POSITION, "test sent position");
         feed = new IngressFeed(settings, counters, publication, new OffsetEpochNanoClock(), backPressureRetryNs,
-            IngressServer.DEFAULT_ACK_INTERVAL_NS, new ReadableCounter(aeron.countersReader(), sentPosition.id()));
+            IngressServer.DEFAULT_ACK_INTERVAL_NS, new ReadableCounter(aeron.countersReader(), sentPosition.id()),
+            null);
         EmbeddedAeron.awaitConnected(publication, subscription);
     }
 
