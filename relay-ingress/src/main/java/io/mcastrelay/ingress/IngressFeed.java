@@ -1,6 +1,7 @@
 package io.mcastrelay.ingress;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.agrona.LangUtil;
 import org.agrona.collections.Long2LongHashMap;
@@ -26,6 +28,8 @@ final class IngressFeed {
     static final long NOT_ALLOWED = -1;
     /** Sessions remembered for de-duplication; a sender normally keeps one session for its lifetime. */
     static final int MAX_SESSIONS = 1024;
+    /** How long the ticker goes on after the last paused connection resumed and egress caught up. */
+    static final long TICKER_LINGER_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     final FeedSettings settings;
     final IngressCounters counters;
@@ -56,9 +60,14 @@ final class IngressFeed {
      * threads of its own.
      */
     final Agent egress;
-    private final Runnable egressRetryTask = this::retryEgress;
-    /** Event loop: while egress is behind what was published, runs it again every back-pressure retry interval. */
-    private ScheduledFuture<?> egressRetry;
+    private final Runnable tickTask = this::tick;
+    /** Event loop: connections that stopped reading for want of room in the stream. */
+    private final ArrayList<FramePublisher> paused = new ArrayList<>();
+    /** Event loop: runs while a connection is paused or egress is behind, then lingers. */
+    private ScheduledFuture<?> ticker;
+    private long lastBusyNs;
+    /** Event loop: how often a ticker was scheduled, for tests. */
+    long tickerStarts;
     EventLoopGroup childGroup;
     Channel serverChannel;
     volatile boolean closing;
@@ -107,26 +116,70 @@ final class IngressFeed {
     }
 
     /**
-     * After frames were published: sends them at once, if egress runs here. When egress could not send everything (the
-     * socket buffer is full, the network refuses), it is run again every back-pressure retry interval until it has
-     * caught up, whether or not more frames arrive. Event loop.
+     * After a connection's run of frames: has egress send them at once, if egress runs here; when egress is left
+     * behind (its socket buffer full, the network refusing) the feed's ticker runs it again until it catches up,
+     * whether or not more frames arrive. Event loop.
+     *
+     * @param eventLoop the feed's event loop.
      */
-    void afterPublishing() {
-        if (egress == null) {
-            return;
-        }
-        runEgress();
-        if (egressRetry == null && egressBehind()) {
-            egressRetry = childGroup.next().scheduleAtFixedRate(
-                egressRetryTask, backPressureRetryNs, backPressureRetryNs, TimeUnit.NANOSECONDS);
+    void afterPublishing(final EventExecutor eventLoop) {
+        if (egress != null) {
+            runEgress();
+            if (egressBehind()) {
+                startTicker(eventLoop);
+            }
         }
     }
 
-    private void retryEgress() {
-        runEgress();
-        if (!egressBehind()) {
-            egressRetry.cancel(false);
-            egressRetry = null;
+    /**
+     * A connection stopped reading for want of room in the stream: the ticker retries it. Event loop.
+     *
+     * @param publisher the connection's publisher.
+     * @param eventLoop the feed's event loop.
+     */
+    void paused(final FramePublisher publisher, final EventExecutor eventLoop) {
+        paused.add(publisher);
+        startTicker(eventLoop);
+    }
+
+    /**
+     * A connection's frames went: the ticker lets it be. Event loop.
+     *
+     * @param publisher the connection's publisher.
+     */
+    void resumed(final FramePublisher publisher) {
+        paused.remove(publisher);
+    }
+
+    private void startTicker(final EventExecutor eventLoop) {
+        lastBusyNs = System.nanoTime();
+        if (ticker == null) {
+            tickerStarts++;
+            ticker = eventLoop.scheduleAtFixedRate(tickTask, backPressureRetryNs, backPressureRetryNs,
+                TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Every back-pressure interval while a connection is paused or egress is behind: egress first (it frees the room
+     * the connections wait for), then each paused connection. Lingers a while after the last such moment, so that the
+     * frequent short episodes of a stream kept full cost one timer, not one each.
+     */
+    private void tick() {
+        if (egress != null) {
+            runEgress();
+        }
+        for (int i = paused.size() - 1; i >= 0; i--) {
+            if (i < paused.size()) {
+                paused.get(i).retry();
+            }
+        }
+        final long nowNs = System.nanoTime();
+        if (!paused.isEmpty() || egressBehind()) {
+            lastBusyNs = nowNs;
+        } else if (nowNs - lastBusyNs > TICKER_LINGER_NS) {
+            ticker.cancel(false);
+            ticker = null;
         }
     }
 
@@ -139,9 +192,10 @@ final class IngressFeed {
         }
     }
 
-    /** Whether egress has sent less than this feed published. */
+    /** Whether egress, if it runs here, has sent less than this feed published. */
     private boolean egressBehind() {
-        return sentPosition != null && !sentPosition.isClosed() && sentPosition.get() < publication.position();
+        return egress != null && sentPosition != null && !sentPosition.isClosed()
+            && sentPosition.get() < publication.position();
     }
 
     /** Remembers how far a session got, forgetting every session when too many have come and gone. Event loop. */

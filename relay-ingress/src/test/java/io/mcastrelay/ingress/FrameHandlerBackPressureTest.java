@@ -131,6 +131,21 @@ class FrameHandlerBackPressureTest {
         assertAllInOrder(feed.poll(FRAMES));
     }
 
+    @Test
+    void shouldRetryEpisodeAfterEpisodeWithOneTimerNotOneEach() {
+        final TestFeed feed = open();
+        final EmbeddedChannel channel = feed.connect(1);
+        for (int episode = 0; episode < 20; episode++) {
+            feed.write(channel, moreFramesThanFit());
+            assertThat(channel.config().isAutoRead()).as("episode %d paused", episode).isFalse();
+            assertThat(feed.poll(FRAMES)).hasSize(FRAMES);
+            awaitAutoRead(feed, channel);
+        }
+
+        assertThat(feed.counters.backPressureEpisodes().get()).isEqualTo(20);
+        assertThat(feed.feed.tickerStarts).as("timers scheduled for 20 back-to-back episodes").isOne();
+    }
+
     private static void awaitAutoRead(final TestFeed feed, final EmbeddedChannel channel) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (!channel.config().isAutoRead()) {
