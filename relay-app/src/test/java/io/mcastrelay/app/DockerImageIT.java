@@ -32,11 +32,10 @@ import org.testcontainers.containers.ExecConfig;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
- * The relay's image, built from {@code docker/Dockerfile} with the repository root as build context, run as an
- * operator runs it: its own shared memory, multicast out of the container's {@code eth0}, a subscriber in another
+ * The relay's image, built with the command docker/README.md gives ({@code docker build -f docker/Dockerfile .} in
+ * the repository root, so the shipped {@code .dockerignore} decides what the build sees), run as an operator runs it: its own shared memory, multicast out of the container's {@code eth0}, a subscriber in another
  * container on the same Docker network, frames sent from the host into the published feed port.
  *
  * <p>Needs a Docker engine and the base image ({@code docker/build-base-image.sh}; {@code docker/ci-docker.sh}
@@ -49,7 +48,7 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DockerImageIT {
     private static final String BASE_IMAGE = System.getenv().getOrDefault("RELAY_BASE_IMAGE",
-        "mcast-relay-base:bookworm");
+        "mcast-relay-base:bookworm-java25");
     private static final String RELAY_UID = "10001";
     private static final int FEED_PORT = 6666;
     private static final int HEALTH_PORT = 8080;
@@ -61,7 +60,8 @@ class DockerImageIT {
     private static final long SHM_BYTES = 128L * 1024 * 1024;
     private static final Pattern PRINTED = Pattern.compile("^(\\S+) from=(\\S+):\\d+ len=(\\d+) payload=([0-9a-f]*)$");
 
-    private static ImageFromDockerfile image;
+    /** The image's tag, once built. */
+    private static String image;
     private static Network network;
 
     /** Per test rather than per class, so that a skip reports each test as skipped with the reason. */
@@ -75,19 +75,23 @@ class DockerImageIT {
             return;
         }
         final Path repository = Path.of("").toAbsolutePath().getParent();
-        final Path jar = Path.of("target", "relay.jar").toAbsolutePath();
-        assertThat(jar).as("relay.jar, built by the package phase").exists();
-        assertThat(repository.resolve("docker/Dockerfile")).exists();
-        final ImageFromDockerfile built = new ImageFromDockerfile("mcast-relay-it:" +
-            Long.toHexString(System.nanoTime()), false)
-            .withFileFromPath("docker", repository.resolve("docker"))
-            .withFileFromPath("relay-app/target/relay.jar", jar)
-            .withFileFromPath("relay-capture/target/relay-capture.jar",
-                repository.resolve("relay-capture/target/relay-capture.jar"))
-            .withBuildArg("BASE_IMAGE", BASE_IMAGE)
-            .withBuildImageCmdModifier(build -> build.withDockerfilePath("docker/Dockerfile"));
-        built.get(5, TimeUnit.MINUTES);
-        image = built;
+        assertThat(Path.of("target", "relay.jar")).as("relay.jar, built by the package phase").exists();
+        assertThat(repository.resolve("relay-capture/target/relay-capture.jar")).exists();
+        final String tag = "mcast-relay-it:" + Long.toHexString(System.nanoTime());
+        final Process build = new ProcessBuilder("docker", "build", "-f", "docker/Dockerfile", "-t", tag,
+            "--build-arg", "BASE_IMAGE=" + BASE_IMAGE, ".")
+            .directory(repository.toFile()).redirectErrorStream(true).start();
+        final CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (final java.io.IOException ex) {
+                return ex.toString();
+            }
+        });
+        assertThat(build.waitFor(5, TimeUnit.MINUTES)).as("docker build finished in 5 minutes").isTrue();
+        assertThat(build.exitValue()).as("docker build -f docker/Dockerfile . exit status; its output:%n%s",
+            output.get(10, TimeUnit.SECONDS)).isZero();
+        image = tag;
         network = Network.newNetwork();
     }
 
@@ -97,7 +101,7 @@ class DockerImageIT {
             network.close();
         }
         if (image != null) {
-            docker().removeImageCmd(image.get()).withForce(true).exec();
+            docker().removeImageCmd(image).withForce(true).exec();
             // the Dockerfile's first stage, left untagged by the build
             for (final Image stage : docker().listImagesCmd().withDanglingFilter(true)
                 .withLabelFilter("io.mcastrelay.stage=layers").exec()) {
