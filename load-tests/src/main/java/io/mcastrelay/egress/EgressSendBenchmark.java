@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+    "--sun-misc-unsafe-memory-access=allow", "-Xms1g", "-Xmx1g"})
 public class EgressSendBenchmark {
     static final int MESSAGES = 8;
 
