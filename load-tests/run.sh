@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the relay's standard load-test set and writes load-tests/results/<date>/ (results.md, *.hgrm, *.png).
-#   load-tests/run.sh                 the standard set: every scenario through the baseline, then the relay
+#   load-tests/run.sh                 the standard set: every scenario through the native yardstick, the Java
+#                                     baseline and the relay, in a rotating order (about 15 minutes)
 #   load-tests/run.sh --steady        the steady-state run: 200k frames/s for 60 s after 15 s of warm-up, GC logged
 #   load-tests/run.sh --scenarios 64B-100k,1400B-max   some of the standard set
 #   load-tests/run.sh --set custom --payload mix --rate burst:2000/10ms --feeds 2 --subscribers 4
-# Other options go to io.mcastrelay.loadtest.LoadTest (--warmup, --duration, --relay-jvm-opts, --spin, ...).
-# Builds relay.jar and the load-tests jar first if they are missing or older than the sources.
+#   load-tests/run.sh --scenarios 100B-2feeds-max --forwarder-cpus 1 --loader-cpus 0   forwarder alone on CPU 1
+# Other options go to io.mcastrelay.loadtest.LoadTest (--repeat, --warmup, --duration, --relay-jvm-opts, --spin, ...).
+# Builds relay.jar and the load-tests jar first if they are missing or older than the sources, and the yardstick
+# (load-tests/native/yardstick.c, with gcc) if it is missing or older than its source.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,6 +18,12 @@ stale() { [ ! -f "$1" ] || [ -n "$(find pom.xml */pom.xml */src -newer "$1" -typ
 if stale "$relay_jar" || stale "$tests_jar"; then
   echo "building relay.jar and load-tests.jar ..."
   ./mvnw -q -B -DskipTests package -pl relay-app,load-tests -am
+fi
+yardstick=load-tests/target/yardstick
+if [ ! -x "$yardstick" ] || [ load-tests/native/yardstick.c -nt "$yardstick" ]; then
+  echo "building the yardstick ..."
+  mkdir -p load-tests/target
+  gcc -O2 -Wall -Wextra -o "$yardstick" load-tests/native/yardstick.c
 fi
 
 args=(--set standard)
@@ -50,4 +59,5 @@ trap restore EXIT
 # The generators and subscribers run in this JVM; its own GC log shows they did not pause.
 java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
   -Xms1g -Xmx1g -Xmn768m -Xlog:gc:file="$out/load-driver-gc.log" \
-  -cp "$tests_jar" io.mcastrelay.loadtest.LoadTest "${args[@]}" --out "$out" "$@" 2>&1 | tee "$out/console.log"
+  -cp "$tests_jar" io.mcastrelay.loadtest.LoadTest "${args[@]}" --yardstick "$yardstick" --out "$out" "$@" 2>&1 \
+  | tee "$out/console.log"
