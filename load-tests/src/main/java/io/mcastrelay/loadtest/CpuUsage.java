@@ -65,10 +65,11 @@ record CpuUsage(long windowNs, long processNs, long processTicksNs, List<ThreadC
      * The busiest threads of an idle process, as {@code relay-egress 0.512}: % of one core each.
      *
      * @param count at most this many.
-     * @return the list, empty if no thread ran.
+     * @return the list, or "no thread ran".
      */
     String topPercent(final int count) {
-        return top(count, 1e-7, 100, "%s %.3f");
+        final String top = top(count, 1e-7, 100, "%s %.3f");
+        return top.isEmpty() ? "no thread ran" : top;
     }
 
     private String top(final int count, final double minCores, final double scale, final String format) {

@@ -46,7 +46,7 @@ final class Report {
     }
 
     private static String us(final long nanos) {
-        return String.format(Locale.ROOT, nanos >= 10_000_000 ? "%.0f" : "%.1f", nanos / 1e3);
+        return String.format(Locale.ROOT, Math.abs(nanos) >= 10_000_000 ? "%.0f" : "%.1f", nanos / 1e3);
     }
 
     private static String ratio(final double value, final double reference) {
