@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the relay's standard load-test set and writes load-tests/results/<date>/ (results.md, *.hgrm, *.png).
 #   load-tests/run.sh                 the standard set: every scenario through the native yardstick, the Java
-#                                     baseline and the relay, in a rotating order (about 15 minutes)
+#                                     baseline and the relay, in a rotating order (about 12 minutes)
 #   load-tests/run.sh --steady        the steady-state run: 200k frames/s for 60 s after 15 s of warm-up, GC logged
 #   load-tests/run.sh --scenarios 64B-100k,1400B-max   some of the standard set
 #   load-tests/run.sh --set custom --payload mix --rate burst:2000/10ms --feeds 2 --subscribers 4
