@@ -1,11 +1,9 @@
 package io.mcastrelay.loadtest;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.NetworkInterface;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,13 +22,7 @@ import org.HdrHistogram.Histogram;
 final class ForwarderRun {
     private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
 
-    private final Scenario scenario;
-    private final Forwarder.Kind kind;
-    private final int repetition;
-    private final int position;
-    private final LoadTestOptions options;
-    private final Path workDir;
-    private final PrintStream out;
+    private final RunPlan plan;
     private final List<LoadGenerator> generators = new ArrayList<>();
     private final List<LoadReceiver> receivers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -39,59 +31,48 @@ final class ForwarderRun {
     /**
      * Prepares a run.
      *
-     * @param scenario   the scenario.
-     * @param kind       the forwarder.
-     * @param repetition the scenario's repetition, from 1.
-     * @param position   the forwarder's place in that repetition's order, from 1.
-     * @param options    the invocation's options.
-     * @param workDir    where the forwarder's logs go.
-     * @param out        progress lines.
+     * @param plan which scenario, forwarder and repetition.
      */
-    ForwarderRun(
-        final Scenario scenario, final Forwarder.Kind kind, final int repetition, final int position,
-        final LoadTestOptions options, final Path workDir, final PrintStream out) {
-        this.scenario = scenario;
-        this.kind = kind;
-        this.repetition = repetition;
-        this.position = position;
-        this.options = options;
-        this.workDir = workDir;
-        this.out = out;
+    ForwarderRun(final RunPlan plan) {
+        this.plan = plan;
     }
 
     RunResult run() throws IOException, InterruptedException {
-        final int feeds = scenario.feeds();
+        final int feeds = plan.scenario().feeds();
         final int[] feedPorts = new int[feeds];
-        final int[][] feedGroups = new int[feeds][scenario.groupsPerFeed()];
-        final int[] allGroups = new int[scenario.streams()];
+        final int[][] feedGroups = new int[feeds][plan.scenario().groupsPerFeed()];
+        final int[] allGroups = new int[plan.scenario().streams()];
         final int udpPort = FreePorts.udp();
         for (int f = 0; f < feeds; f++) {
             feedPorts[f] = FreePorts.tcp();
-            for (int g = 0; g < scenario.groupsPerFeed(); g++) {
-                final int stream = f * scenario.groupsPerFeed() + g;
+            for (int g = 0; g < plan.scenario().groupsPerFeed(); g++) {
+                final int stream = f * plan.scenario().groupsPerFeed() + g;
                 feedGroups[f][g] = 0xEFFF_4D00 | (stream + 1);
                 allGroups[stream] = feedGroups[f][g];
             }
         }
-        final String runName = scenario.name() + "-r" + repetition + "-" + kind.fileName();
         final long udpErrorsBefore = UdpStats.receiveBufferErrors();
-        final Forwarder forwarder = Forwarder.start(kind, options, workDir, runName, feedPorts, feedGroups, udpPort);
+        final Forwarder forwarder = Forwarder.start(plan.kind(), plan.options(), plan.workDir(), plan.runName(),
+            feedPorts, feedGroups, udpPort);
         try {
             forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
-            forwarder.collectStartupGarbage(options.java());
+            forwarder.collectStartupGarbage(plan.options().java());
             // this JVM's own garbage (the previous run's histograms and threads) is collected now, not in the window
             System.gc();
-            final RunClock clock = new RunClock(TimeUnit.MILLISECONDS.toNanos(300), options.warmupNs(),
-                options.durationNs());
+            final RunClock clock = new RunClock(TimeUnit.MILLISECONDS.toNanos(300), plan.options().warmupNs(),
+                plan.options().durationNs());
             final int runToken = ThreadLocalRandom.current().nextInt();
-            final NetworkInterface networkInterface = NetworkInterface.getByName(options.networkInterface());
-            for (int s = 0; s < scenario.subscribers(); s++) {
+            final NetworkInterface networkInterface =
+                NetworkInterface.getByName(plan.options().networkInterface());
+            for (int s = 0; s < plan.scenario().subscribers(); s++) {
                 receivers.add(new LoadReceiver(networkInterface, udpPort, allGroups, clock, runToken));
             }
             for (int f = 0; f < feeds; f++) {
-                final LoadGenerator generator = new LoadGenerator(feedPorts[f], f * scenario.groupsPerFeed(),
-                    feedGroups[f], udpPort, scenario.payloads(), scenario.rate(), clock, runToken, options.spin());
-                generators.add(kind == Forwarder.Kind.RELAY_SESSION ? generator.withSession("f" + f) : generator);
+                final LoadGenerator generator = new LoadGenerator(feedPorts[f], f * plan.scenario().groupsPerFeed(),
+                    feedGroups[f], udpPort, plan.scenario().payloads(), plan.scenario().rate(), clock, runToken,
+                    plan.options().spin());
+                generators.add(plan.kind() == Forwarder.Kind.RELAY_SESSION ? generator.withSession("f" + f)
+                    : generator);
             }
             start("subscriber", receivers);
             start("generator", generators);
@@ -99,7 +80,7 @@ final class ForwarderRun {
             drainReceivers();
             final long sent = sent();
             final ForwarderCounters counters = forwarder.awaitCounters(sent, TimeUnit.SECONDS.toNanos(10));
-            final CpuUsage cpu = window.cpu().named(forwarder.threadNames(options.java()));
+            final CpuUsage cpu = window.cpu().named(forwarder.threadNames(plan.options().java()));
             receivers.forEach(LoadReceiver::close);
             for (final Thread thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(10));
@@ -155,7 +136,7 @@ final class ForwarderRun {
 
     /** @return the forwarder's heap (steady state only: jstat takes a few hundred ms), or null. */
     private HeapSnapshot heap(final Forwarder forwarder) {
-        return "steady".equals(options.set()) ? HeapSnapshot.take(options.java(), forwarder.pid()) : null;
+        return "steady".equals(plan.options().set()) ? HeapSnapshot.take(plan.options().java(), forwarder.pid()) : null;
     }
 
     private Window watch(final RunClock clock, final Forwarder forwarder) {
@@ -202,12 +183,12 @@ final class ForwarderRun {
     private void progress(final long elapsedNs, final RunClock clock, final long sent, final long received) {
         final Histogram interval = histograms.collect(receivers, generators);
         final String phase = elapsedNs < clock.warmupNs() ? "warm-up" : "measure";
-        out.printf("  %-16s %3ds %-7s sent %9s/s  received %9s/s per subscriber  behind %8d  latency p50 %s"
+        plan.out().printf("  %-16s %3ds %-7s sent %9s/s  received %9s/s per subscriber  behind %8d  latency p50 %s"
                 + " p99 %s max %s%n",
-            kind.label, elapsedNs / SECOND_NS, phase, Report.count(sent), Report.count(received),
+            plan.kind().label, elapsedNs / SECOND_NS, phase, Report.count(sent), Report.count(received),
             sent() - received() / subscribers(), Report.micros(interval.getValueAtPercentile(50)),
             Report.micros(interval.getValueAtPercentile(99)), Report.micros(interval.getMaxValue()));
-        out.flush();
+        plan.out().flush();
     }
 
     /** Waits until no subscriber received anything for half a second (at most 5 s). */
@@ -227,7 +208,7 @@ final class ForwarderRun {
     private RunResult result(
         final long sent, final Window window, final ForwarderCounters counters, final CpuUsage cpu,
         final GcLog.Pauses gc, final long udpErrorsBefore, final int exitValue) {
-        final double seconds = options.durationNs() / 1e9;
+        final double seconds = plan.options().durationNs() / 1e9;
         long received = 0;
         long duplicates = 0;
         int receiveBuffer = Integer.MAX_VALUE;
@@ -237,12 +218,13 @@ final class ForwarderRun {
             receiveBuffer = Math.min(receiveBuffer, receiver.receiveBufferBytes());
         }
         final long framesInWindow = window.end().sent() - window.start().sent();
-        return new RunResult(scenario, kind, repetition, position, sent, framesInWindow, framesInWindow / seconds,
+        return new RunResult(plan.scenario(), plan.kind(), plan.repetition(), plan.position(), sent, framesInWindow,
+            framesInWindow / seconds,
             (window.end().received() - window.start().received()) / seconds / subscribers(),
             sent * receivers.size() - received, duplicates, counters, histograms.corrected, histograms.raw,
             histograms.lateness, gc,
             UdpStats.receiveBufferErrors() - udpErrorsBefore, receiveBuffer, window.heap(), exitValue,
-            options.durationNs(), window.end().driverCollections() - window.start().driverCollections(), cpu,
+            plan.options().durationNs(), window.end().driverCollections() - window.start().driverCollections(), cpu,
             window.driverCpu());
     }
 
@@ -279,12 +261,12 @@ final class ForwarderRun {
     private void checkFailures() throws IOException {
         for (final LoadGenerator generator : generators) {
             if (generator.failure() != null) {
-                throw new IOException(kind.label + ": a generator failed", generator.failure());
+                throw new IOException(plan.kind().label + ": a generator failed", generator.failure());
             }
         }
         for (final LoadReceiver receiver : receivers) {
             if (receiver.failure() != null) {
-                throw new IOException(kind.label + ": a subscriber failed", receiver.failure());
+                throw new IOException(plan.kind().label + ": a subscriber failed", receiver.failure());
             }
         }
     }

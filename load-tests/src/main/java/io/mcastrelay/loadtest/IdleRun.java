@@ -1,9 +1,7 @@
 package io.mcastrelay.loadtest;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.NetworkInterface;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,81 +22,67 @@ final class IdleRun {
     private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long LONE_FRAME_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
-    private final Scenario scenario;
-    private final Forwarder.Kind kind;
-    private final int repetition;
-    private final int position;
-    private final LoadTestOptions options;
-    private final Path workDir;
-    private final PrintStream out;
+    private final RunPlan plan;
 
-    IdleRun(
-        final Scenario scenario, final Forwarder.Kind kind, final int repetition, final int position,
-        final LoadTestOptions options, final Path workDir, final PrintStream out) {
-        this.scenario = scenario;
-        this.kind = kind;
-        this.repetition = repetition;
-        this.position = position;
-        this.options = options;
-        this.workDir = workDir;
-        this.out = out;
+    IdleRun(final RunPlan plan) {
+        this.plan = plan;
     }
 
     IdleResult run() throws IOException, InterruptedException {
         final int port = FreePorts.tcp();
         final int udpPort = FreePorts.udp();
         final int group = 0xEFFF_4F01;
-        final String runName = scenario.name() + "-r" + repetition + "-" + kind.fileName();
-        final Forwarder forwarder = Forwarder.start(kind, options, workDir, runName, new int[] {port},
-            new int[][] {{group}}, udpPort);
+        final Forwarder forwarder = Forwarder.start(plan.kind(), plan.options(), plan.workDir(), plan.runName(),
+            new int[] {port}, new int[][] {{group}}, udpPort);
         try {
             forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
-            forwarder.collectStartupGarbage(options.java());
-            sleepNs(options.idle().settleNs());
+            forwarder.collectStartupGarbage(plan.options().java());
+            sleepNs(plan.options().idle().settleNs());
             final ProcessCpu.Window alone = ProcessCpu.open(forwarder.pid());
-            sleepNs(options.idle().windowNs(), alone);
+            sleepNs(plan.options().idle().windowNs(), alone);
             final CpuUsage noConnection = alone.close();
             print("no connection", noConnection);
             final RunClock clock = new RunClock(0, 0, TimeUnit.DAYS.toNanos(1));
             final int runToken = ThreadLocalRandom.current().nextInt();
             final long[] latencies = new long[LONE_FRAMES];
             CpuUsage silent = CpuUsage.NONE;
-            try (LoadReceiver receiver = new LoadReceiver(NetworkInterface.getByName(options.networkInterface()),
+            try (LoadReceiver receiver = new LoadReceiver(
+                NetworkInterface.getByName(plan.options().networkInterface()),
                 udpPort, new int[] {group}, clock, runToken);
                 IdleSender sender = IdleSender.connect(port,
-                    kind == Forwarder.Kind.RELAY_SESSION ? "f0" : null)) {
+                    plan.kind() == Forwarder.Kind.RELAY_SESSION ? "f0" : null)) {
                 final Thread receiving = new Thread(receiver, "subscriber-idle");
                 receiving.setDaemon(true);
                 receiving.start();
                 for (int i = 0; i < LONE_FRAMES; i++) {
                     final ProcessCpu.Window window = ProcessCpu.open(forwarder.pid());
-                    silence(sender, clock, options.idle().silenceNs(), window);
+                    silence(sender, clock, plan.options().idle().silenceNs(), window);
                     silent = silent.plus(window.close());
                     latencies[i] = loneFrame(sender, receiver, group, udpPort, runToken, clock);
-                    out.printf(Locale.ROOT, "  %-16s lone frame %d after %.1f s of silence: %s%n", kind.label,
-                        i + 1, options.idle().silenceNs() / 1e9,
+                    plan.out().printf(Locale.ROOT, "  %-16s lone frame %d after %.1f s of silence: %s%n",
+                        plan.kind().label, i + 1, plan.options().idle().silenceNs() / 1e9,
                         latencies[i] < 0 ? "LOST" : Report.micros(latencies[i]));
                 }
                 sender.finish();
                 if (receiver.failure() != null) {
-                    throw new IOException(kind.label + ": the subscriber failed", receiver.failure());
+                    throw new IOException(plan.kind().label + ": the subscriber failed", receiver.failure());
                 }
             }
-            final Map<Integer, String> names = forwarder.threadNames(options.java());
+            final Map<Integer, String> names = forwarder.threadNames(plan.options().java());
             final CpuUsage silentSender = silent.named(names);
             print("silent sender", silentSender);
             forwarder.stop();
-            return new IdleResult(kind, repetition, position, noConnection.named(names), silentSender, latencies,
-                forwarder.exitValue());
+            return new IdleResult(plan.kind(), plan.repetition(), plan.position(), noConnection.named(names),
+                silentSender, latencies, forwarder.exitValue());
         } finally {
             forwarder.stop();
         }
     }
 
     private void print(final String what, final CpuUsage cpu) {
-        out.printf(Locale.ROOT, "  %-16s idle, %s: %.4f %% of a core over %.1f s (%s)%n", kind.label, what,
-            cpu.cores() * 100, cpu.windowNs() / 1e9, cpu.topPercent(3));
-        out.flush();
+        plan.out().printf(Locale.ROOT, "  %-16s idle, %s: %.4f %% of a core over %.1f s (%s)%n", plan.kind().label,
+            what, cpu.cores() * 100, cpu.windowNs() / 1e9, cpu.topPercent(3));
+        plan.out().flush();
     }
 
     /** Heartbeats once a second for the whole silence, sampling the forwarder's CPU as it goes. */
@@ -124,7 +108,7 @@ final class IdleRun {
         final IdleSender sender, final LoadReceiver receiver, final int group, final int udpPort, final int runToken,
         final RunClock clock) throws IOException {
         final long before = receiver.received();
-        sender.data(group, udpPort, scenario.payloads().max(), runToken, clock);
+        sender.data(group, udpPort, plan.scenario().payloads().max(), runToken, clock);
         final long deadline = System.nanoTime() + LONE_FRAME_TIMEOUT_NS;
         while (receiver.received() == before && System.nanoTime() - deadline < 0) {
             Forwarder.sleepMs(1);

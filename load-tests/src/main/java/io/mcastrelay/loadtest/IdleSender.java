@@ -112,19 +112,7 @@ final class IdleSender implements AutoCloseable {
      * @throws IOException if the forwarder does not close.
      */
     void finish() throws IOException {
-        channel.shutdownOutput();
-        final long deadline = System.nanoTime() + FINISH_TIMEOUT_NS;
-        while (System.nanoTime() - deadline < 0) {
-            incoming.clear();
-            final int read = channel.read(incoming);
-            if (read < 0) {
-                return;
-            }
-            if (read == 0) {
-                LockSupport.parkNanos(1_000_000);
-            }
-        }
-        throw new IOException("the forwarder did not close the connection within 10 s");
+        LoadGenerator.awaitClose(channel, incoming, FINISH_TIMEOUT_NS);
     }
 
     @Override

@@ -64,12 +64,12 @@ public final class LoadTest {
                     order.stream().map(kind -> kind.label).toList());
                 for (int position = 1; position <= order.size(); position++) {
                     final Forwarder.Kind kind = order.get(position - 1);
+                    final RunPlan plan = new RunPlan(scenario, kind, repetition, position, options, workDir, out);
                     try {
                         if (scenario.idle()) {
-                            idle.add(new IdleRun(scenario, kind, repetition, position, options, workDir, out).run());
+                            idle.add(new IdleRun(plan).run());
                         } else {
-                            final RunResult result =
-                                new ForwarderRun(scenario, kind, repetition, position, options, workDir, out).run();
+                            final RunResult result = new ForwarderRun(plan).run();
                             results.add(result);
                             out.println("  " + oneLine(result));
                         }
@@ -122,8 +122,8 @@ public final class LoadTest {
         out.println("warming up the load driver (a discarded baseline run) ...");
         final Scenario warmup = Scenario.of("driver-warmup", "64", "100k", 1, 1, List.of(Forwarder.Kind.BASELINE));
         final LoadTestOptions quick = options.withTimes(Durations.parseNanos("2s"), Durations.parseNanos("2s"));
-        new ForwarderRun(warmup, Forwarder.Kind.BASELINE, 1, 1, quick, workDir, new PrintStream(
-            OutputStream.nullOutputStream())).run();
+        new ForwarderRun(new RunPlan(warmup, Forwarder.Kind.BASELINE, 1, 1, quick, workDir, new PrintStream(
+            OutputStream.nullOutputStream()))).run();
     }
 
     private static List<Scenario> scenarios(final LoadTestOptions options) {

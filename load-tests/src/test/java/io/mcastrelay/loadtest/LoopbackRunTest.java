@@ -78,8 +78,8 @@ class LoopbackRunTest {
         final Scenario scenario = Scenario.of("test-20k", "mix", "20k", 1, 1, List.of(Forwarder.Kind.YARDSTICK));
         final ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-        final RunResult result = new ForwarderRun(scenario, Forwarder.Kind.YARDSTICK, 1, 1, options, dir,
-            new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+        final RunResult result = new ForwarderRun(new RunPlan(scenario, Forwarder.Kind.YARDSTICK, 1, 1, options, dir,
+            new PrintStream(progress, true, StandardCharsets.UTF_8))).run();
 
         assertThat(result.sent()).isBetween(25_000L, 30_002L);
         assertThat(result.counters().framesIn()).isEqualTo(result.sent());
@@ -106,8 +106,8 @@ class LoopbackRunTest {
         final Scenario idle = Scenario.idle(List.of(Forwarder.Kind.YARDSTICK));
         final ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-        final IdleResult result = new IdleRun(idle, Forwarder.Kind.YARDSTICK, 1, 1, options, dir,
-            new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+        final IdleResult result = new IdleRun(new RunPlan(idle, Forwarder.Kind.YARDSTICK, 1, 1, options, dir,
+            new PrintStream(progress, true, StandardCharsets.UTF_8))).run();
 
         assertThat(result.loneLatencyNs()).hasSize(3);
         for (final long latencyNs : result.loneLatencyNs()) {
