@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the relay's standard load-test set and writes load-tests/results/<date>/ (results.md, *.hgrm, *.png).
-#   load-tests/run.sh                 the standard set: every scenario through the baseline, then the relay
+#   load-tests/run.sh                 the standard set: every scenario through the native yardstick, the Java
+#                                     baseline and the relay, in a rotating order (about 12 minutes)
 #   load-tests/run.sh --steady        the steady-state run: 200k frames/s for 60 s after 15 s of warm-up, GC logged
 #   load-tests/run.sh --scenarios 64B-100k,1400B-max   some of the standard set
 #   load-tests/run.sh --set custom --payload mix --rate burst:2000/10ms --feeds 2 --subscribers 4
-# Other options go to io.mcastrelay.loadtest.LoadTest (--warmup, --duration, --relay-jvm-opts, --spin, ...).
-# Builds relay.jar and the load-tests jar first if they are missing or older than the sources.
+#   load-tests/run.sh --scenarios 100B-2feeds-max --forwarder-cpus 1 --loader-cpus 0   forwarder alone on CPU 1
+# Other options go to io.mcastrelay.loadtest.LoadTest (--repeat, --warmup, --duration, --relay-jvm-opts, --spin, ...).
+# Builds relay.jar and the load-tests jar first if they are missing or older than the sources, and the yardstick
+# (load-tests/native/yardstick.c, with gcc) if it is missing or older than its source.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,6 +18,12 @@ stale() { [ ! -f "$1" ] || [ -n "$(find pom.xml */pom.xml */src -newer "$1" -typ
 if stale "$relay_jar" || stale "$tests_jar"; then
   echo "building relay.jar and load-tests.jar ..."
   ./mvnw -q -B -DskipTests package -pl relay-app,load-tests -am
+fi
+yardstick=load-tests/target/yardstick
+if [ ! -x "$yardstick" ] || [ load-tests/native/yardstick.c -nt "$yardstick" ]; then
+  echo "building the yardstick ..."
+  mkdir -p load-tests/target
+  gcc -O2 -Wall -Wextra -o "$yardstick" load-tests/native/yardstick.c
 fi
 
 args=(--set standard)
@@ -47,7 +56,34 @@ fi
 restore() { if [ -n "$old_rmem" ]; then echo "$old_rmem" > "$rmem"; fi; }
 trap restore EXIT
 
+# The load driver's java also starts the JVM forwarders (baseline, relay), so it must run the newest class files of
+# both jars. $JAVA wins; otherwise the first new enough of $JAVA_HOME, the PATH's java and /usr/lib/jvm/*.
+class_release() { # the Java release a class in a jar was compiled for (major version - 44); 17 if unreadable
+  local major
+  major=$(unzip -p "$1" "$2" 2>/dev/null | od -An -tu1 -j7 -N1 2>/dev/null | tr -d ' ' || true)
+  echo $(( ${major:-61} - 44 ))
+}
+java_release() { "$1" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p'; }
+need=$(class_release "$tests_jar" io/mcastrelay/loadtest/LoadTest.class)
+relay_need=$(class_release "$relay_jar" BOOT-INF/classes/io/mcastrelay/app/RelayApplication.class)
+if [ "$relay_need" -gt "$need" ]; then need=$relay_need; fi
+java_bin=${JAVA:-}
+if [ -z "$java_bin" ]; then
+  for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+    release=$( [ -x "$candidate" ] && java_release "$candidate" || true)
+    if [ -n "$release" ] && [ "$release" -ge "$need" ]; then
+      java_bin=$candidate
+      break
+    fi
+  done
+fi
+if [ -z "$java_bin" ]; then
+  echo "no java $need or newer found (the jars need it); set JAVA=/path/to/bin/java" >&2
+  exit 1
+fi
+
 # The generators and subscribers run in this JVM; its own GC log shows they did not pause.
-java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+"$java_bin" --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
   -Xms1g -Xmx1g -Xmn768m -Xlog:gc:file="$out/load-driver-gc.log" \
-  -cp "$tests_jar" io.mcastrelay.loadtest.LoadTest "${args[@]}" --out "$out" "$@" 2>&1 | tee "$out/console.log"
+  -cp "$tests_jar" io.mcastrelay.loadtest.LoadTest "${args[@]}" --yardstick "$yardstick" --out "$out" "$@" 2>&1 \
+  | tee "$out/console.log"

@@ -66,24 +66,33 @@ static void die(const char *what) {
     exit(1);
 }
 
-/* Sends messages[0..count) with as few sendmmsg calls as the kernel allows; returns how many went. */
+/*
+ * Sends messages[0..count) with as few sendmmsg calls as the kernel allows; returns how many went. A datagram the
+ * kernel refuses (sendmmsg fails on the first message of a call) is skipped and not counted, and the rest still go.
+ */
 static int send_all(int sender, int count) {
     int sent = 0;
-    while (sent < count) {
-        int result = sendmmsg(sender, messages + sent, (unsigned)(count - sent), 0);
+    int next = 0;
+    while (next < count) {
+        int result = sendmmsg(sender, messages + next, (unsigned)(count - next), 0);
         if (result < 0) {
             if (errno == EINTR) {
                 continue;
             }
             perror("sendmmsg");
-            return sent;
+            next++;
+            continue;
         }
         sent += result;
+        next += result;
     }
     return sent;
 }
 
-/* Reads what is buffered, forwards every complete frame; returns 0 to keep the connection, -1 to close it. */
+/*
+ * Reads what is buffered and forwards every complete frame; returns 0 to keep the connection, -1 to close it. The
+ * frames before a bad one are still sent: they were taken off TCP and counted.
+ */
 static int on_readable(struct connection *c, int sender) {
     ssize_t n = read(c->fd, c->buffer + c->used, sizeof(c->buffer) - c->used);
     if (n == 0) {
@@ -95,23 +104,16 @@ static int on_readable(struct connection *c, int sender) {
     size_t available = c->used + (size_t)n;
     size_t offset = 0;
     int count = 0;
+    int verdict = 0;
     while (available - offset >= 4) {
         const unsigned char *frame = c->buffer + offset;
         size_t length = be16(frame);
         unsigned type = frame[2];
-        if (type == TYPE_DATA) {
-            if (length < DATA_HEADER) {
-                c->errors++;
-                return -1;
-            }
-        } else if (type == TYPE_HEARTBEAT) {
-            if (length != HEARTBEAT_LENGTH) {
-                c->errors++;
-                return -1;
-            }
-        } else {
+        if ((type == TYPE_DATA && length < DATA_HEADER) || (type == TYPE_HEARTBEAT && length != HEARTBEAT_LENGTH)
+            || (type != TYPE_DATA && type != TYPE_HEARTBEAT)) {
             c->errors++;
-            return -1;
+            verdict = -1;
+            break;
         }
         if (available - offset < length) {
             break;
@@ -143,7 +145,7 @@ static int on_readable(struct connection *c, int sender) {
     if (c->used > 0 && offset > 0) {
         memmove(c->buffer, c->buffer + offset, c->used);
     }
-    return 0;
+    return verdict;
 }
 
 static int parse_ports(char *list, int *ports) {
@@ -178,12 +180,24 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: yardstick --interface-address A --ports P[,P...] [--ttl N] [--loop 0|1]\n");
         return 2;
     }
+    /*
+     * SIGTERM and SIGINT are blocked except inside epoll_pwait, so one that arrives while frames are being forwarded
+     * ends the next wait at once instead of being handled just before a wait that would then block for good.
+     */
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_handler = on_signal;
     sigaction(SIGTERM, &action, NULL);
     sigaction(SIGINT, &action, NULL);
     signal(SIGPIPE, SIG_IGN);
+    sigset_t stop_signals;
+    sigset_t wait_mask;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
+    sigdelset(&wait_mask, SIGTERM);
+    sigdelset(&wait_mask, SIGINT);
 
     struct in_addr source;
     if (inet_pton(AF_INET, interface_address, &source) != 1) {
@@ -228,7 +242,7 @@ int main(int argc, char **argv) {
 
     struct epoll_event events[MAX_EVENTS];
     while (!stopping) {
-        int ready = epoll_wait(epoll, events, MAX_EVENTS, -1);
+        int ready = epoll_pwait(epoll, events, MAX_EVENTS, -1, &wait_mask);
         if (ready < 0) {
             if (errno == EINTR) {
                 continue;

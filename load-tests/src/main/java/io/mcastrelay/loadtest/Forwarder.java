@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -14,28 +13,43 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.mcastrelay.wire.Ipv4;
-
 /**
- * A forwarder under test in a JVM of its own: the baseline {@link DirectForwarder}, or the packaged relay
- * ({@code relay.jar}, embedded media driver, its own Aeron directory in {@code /dev/shm}, multicast out on
- * {@code lo} with loopback on). GC logging is on in both. Called from the run's control thread only.
+ * A forwarder under test in a process of its own: the native {@code yardstick} (load-tests/native/yardstick.c), the
+ * baseline {@link DirectForwarder} in a JVM, or the packaged relay ({@code relay.jar}, embedded media driver, its own
+ * Aeron directory in {@code /dev/shm}, multicast out on {@code lo} with loopback on). The JVMs log their GC. Each
+ * may run under {@code taskset -c} ({@link ForwarderCommand}). Called from the run's control thread only.
  */
 final class Forwarder {
     /** Which forwarder. */
     enum Kind {
-        BASELINE("baseline"), RELAY("relay"), RELAY_BUSY_SPIN("relay busy-spin"),
+        /** The native one-thread forwarder every figure is divided by; no JVM. */
+        YARDSTICK("yardstick", false),
+        BASELINE("baseline", true),
+        RELAY("relay", true),
+        RELAY_BUSY_SPIN("relay busy-spin", true),
         /** The relay, with each generator saying HELLO (relay-v1.1): the relay tracks and acknowledges the session. */
-        RELAY_SESSION("relay session");
+        RELAY_SESSION("relay session", true);
 
         final String label;
+        private final boolean jvm;
 
-        Kind(final String label) {
+        Kind(final String label, final boolean jvm) {
             this.label = label;
+            this.jvm = jvm;
         }
 
         String fileName() {
             return label.replace(' ', '-');
+        }
+
+        /** @return whether it runs in a JVM (GC log, start-up collection, thread names from jcmd). */
+        boolean jvm() {
+            return jvm;
+        }
+
+        /** @return whether it prints a {@code closed ...} line per connection (else: the relay's Prometheus page). */
+        boolean printsCounters() {
+            return this == YARDSTICK || this == BASELINE;
         }
     }
 
@@ -43,30 +57,26 @@ final class Forwarder {
     private final Process process;
     private final Path log;
     private final Path gcLog;
-    private final Path aeronDir;
+    private final ForwarderCommand.RelayPlaces relay;
     private final int[] feedPorts;
-    private final int serverPort;
-    private final int managementPort;
     private boolean stopped;
 
     private Forwarder(
-        final Kind kind, final Process process, final Path log, final Path gcLog, final Path aeronDir,
-        final int[] feedPorts, final int serverPort, final int managementPort) {
+        final Kind kind, final Process process, final Path log, final Path gcLog,
+        final ForwarderCommand.RelayPlaces relay, final int[] feedPorts) {
         this.kind = kind;
         this.process = process;
         this.log = log;
         this.gcLog = gcLog;
-        this.aeronDir = aeronDir;
+        this.relay = relay;
         this.feedPorts = feedPorts;
-        this.serverPort = serverPort;
-        this.managementPort = managementPort;
     }
 
     /**
      * Starts a forwarder; returns at once (see {@link #awaitReady}).
      *
      * @param kind       which.
-     * @param options    the run's options (jars, java, extra JVM options).
+     * @param options    the run's options (jars, java, yardstick, extra JVM options, CPUs).
      * @param workDir    where its log and GC log go.
      * @param runName    for file names.
      * @param feedPorts  one TCP port per feed.
@@ -80,55 +90,13 @@ final class Forwarder {
         final int[] feedPorts, final int[][] feedGroups, final int udpPort) throws IOException {
         final Path log = workDir.resolve(runName + ".log");
         final Path gcLog = workDir.resolve(runName + "-gc.log");
-        final List<String> command = new ArrayList<>();
-        command.add(options.java());
-        command.add("-Xlog:gc*:file=" + gcLog + ":time,uptime,level,tags");
-        command.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
-        Path aeronDir = null;
-        int serverPort = 0;
-        int managementPort = 0;
-        if (kind == Kind.BASELINE) {
-            command.addAll(options.baselineJvmOptions());
-            command.add("-cp");
-            command.add(options.loadTestsJar().toString());
-            command.add(DirectForwarder.class.getName());
-            command.add("--interface");
-            command.add(options.networkInterface());
-            command.add("--ports");
-            final StringBuilder ports = new StringBuilder();
-            for (final int port : feedPorts) {
-                ports.append(ports.length() == 0 ? "" : ",").append(port);
-            }
-            command.add(ports.toString());
-        } else {
-            aeronDir = Path.of("/dev/shm", "mcast-relay-loadtest-" + ProcessHandle.current().pid() + "-" + runName);
-            serverPort = FreePorts.tcp();
-            managementPort = FreePorts.tcp();
-            command.addAll(options.relayJvmOptions());
-            command.add("-jar");
-            command.add(options.relayJar().toString());
-            command.add("--relay.aeron.directory=" + aeronDir);
-            command.add("--server.port=" + serverPort);
-            command.add("--management.server.port=" + managementPort);
-            command.add("--relay.egress.network-interface=" + options.networkInterface());
-            command.add("--relay.egress.loopback=true");
-            command.add("--relay.egress.ttl=1");
-            command.add("--relay.egress.idle-strategy=" + (kind == Kind.RELAY_BUSY_SPIN ? "busy-spin" : "backoff"));
-            for (int i = 0; i < feedPorts.length; i++) {
-                final String feed = "--relay.feeds[" + i + "].";
-                command.add(feed + "name=f" + i);
-                command.add(feed + "port=" + feedPorts[i]);
-                command.add(feed + "stream-id=" + (1001 + i));
-                command.add(feed + "allowed-sources[0]=127.0.0.0/8");
-                for (int j = 0; j < feedGroups[i].length; j++) {
-                    command.add(feed + "destinations[" + j + "]=" + Ipv4.toString(feedGroups[i][j]) + ":" + udpPort);
-                }
-            }
-        }
+        final ForwarderCommand.RelayPlaces relay = kind.printsCounters() ? null : new ForwarderCommand.RelayPlaces(
+            Path.of("/dev/shm", "mcast-relay-loadtest-" + ProcessHandle.current().pid() + "-" + runName),
+            FreePorts.tcp(), FreePorts.tcp());
+        final List<String> command = ForwarderCommand.of(kind, options, gcLog, relay, feedPorts, feedGroups, udpPort);
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(log.toFile()).start();
-        return new Forwarder(kind, process, log, gcLog, aeronDir, feedPorts, serverPort, managementPort);
+        return new Forwarder(kind, process, log, gcLog, relay, feedPorts);
     }
 
     /**
@@ -143,7 +111,7 @@ final class Forwarder {
             if (!process.isAlive()) {
                 throw new IOException(kind.label + " exited with " + process.exitValue() + "; see " + log);
             }
-            if (kind == Kind.BASELINE ? logContains("ready") : httpGet(serverPort, "/readyz") != null) {
+            if (kind.printsCounters() ? logContains("ready") : httpGet(relay.serverPort(), "/readyz") != null) {
                 return;
             }
             sleepMs(100);
@@ -153,12 +121,15 @@ final class Forwarder {
 
     /**
      * Runs a full collection in the forwarder ({@code jcmd PID GC.run}) once it is ready and before any frame
-     * flows, so that what its start-up left in eden is not collected in a run's measurement window. Both
-     * forwarders get it.
+     * flows, so that what its start-up left in eden is not collected in a run's measurement window. Every JVM
+     * forwarder gets it; the yardstick has no heap.
      *
      * @param java the java executable; jcmd is beside it.
      */
     void collectStartupGarbage(final String java) {
+        if (!kind.jvm()) {
+            return;
+        }
         try {
             final Process jcmd = new ProcessBuilder(Path.of(java).resolveSibling("jcmd").toString(),
                 Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
@@ -196,47 +167,29 @@ final class Forwarder {
     }
 
     private ForwarderCounters read() throws IOException {
-        if (kind == Kind.BASELINE) {
-            long frames = 0;
-            long datagrams = 0;
-            long errors = 0;
-            int closed = 0;
-            for (final String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                if (line.startsWith("closed ")) {
-                    final Map<String, Long> fields = new HashMap<>();
-                    for (final String field : line.substring("closed ".length()).split(" ")) {
-                        final String[] pair = field.split("=");
-                        fields.put(pair[0], Long.parseLong(pair[1]));
-                    }
-                    frames += fields.get("frames");
-                    datagrams += fields.get("datagrams");
-                    errors += fields.get("errors");
-                    closed++;
-                }
-            }
-            return closed < feedPorts.length ? null : new ForwarderCounters(frames, datagrams, errors, 0, 0);
+        if (kind.printsCounters()) {
+            return ForwarderCounters.fromClosedLines(Files.readAllLines(log, StandardCharsets.UTF_8), feedPorts.length);
         }
-        final String metrics = httpGet(managementPort, "/actuator/prometheus");
-        if (metrics == null) {
-            return null;
+        final String metrics = httpGet(relay.managementPort(), "/actuator/prometheus");
+        return metrics == null ? null : ForwarderCounters.fromPrometheus(metrics);
+    }
+
+    /**
+     * The JVM's full thread names (after a window: it runs a thread dump); none for the yardstick.
+     *
+     * @param java the java executable; jcmd is beside it.
+     * @return thread id to name.
+     */
+    Map<Integer, String> threadNames(final String java) {
+        if (!kind.jvm() || !process.isAlive()) {
+            return Map.of();
         }
-        final Map<String, Double> sums = new HashMap<>();
-        for (final String line : metrics.split("\n")) {
-            if (line.startsWith("relay_")) {
-                final int space = line.lastIndexOf(' ');
-                final int brace = line.indexOf('{');
-                final String name = line.substring(0, brace > 0 ? brace : space);
-                sums.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
-            }
+        final Map<Integer, String> names = new HashMap<>(ThreadNames.ofJvm(java, process.pid()));
+        if (relay != null) {
+            // the media driver's threads are named after its directory: /dev/shm/... [sender,receiver,...]
+            names.replaceAll((tid, name) -> name.replace(relay.aeronDir().toString(), "aeron"));
         }
-        return new ForwarderCounters(
-            sums.getOrDefault("relay_ingress_frames_total", 0.0).longValue(),
-            sums.getOrDefault("relay_egress_datagrams_total", 0.0).longValue(),
-            sums.getOrDefault("relay_egress_send_errors_total", 0.0).longValue()
-                + sums.getOrDefault("relay_ingress_drops_total", 0.0).longValue()
-                + sums.getOrDefault("relay_ingress_protocol_errors_total", 0.0).longValue(),
-            sums.getOrDefault("relay_ingress_backpressure_episodes_total", 0.0).longValue(),
-            sums.getOrDefault("relay_egress_send_buffer_full_total", 0.0).longValue());
+        return names;
     }
 
     private boolean logContains(final String text) throws IOException {
@@ -302,8 +255,8 @@ final class Forwarder {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        if (aeronDir != null && Files.exists(aeronDir)) {
-            try (Stream<Path> files = Files.walk(aeronDir)) {
+        if (relay != null && Files.exists(relay.aeronDir())) {
+            try (Stream<Path> files = Files.walk(relay.aeronDir())) {
                 for (final Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(file);
                 }

@@ -1,11 +1,9 @@
 package io.mcastrelay.loadtest;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.NetworkInterface;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,71 +13,66 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * One forwarder through one scenario: start it, wait until it listens, start the subscribers and the generators on
- * a common schedule, show progress every second, let the forwarder drain, read its counters, stop it, and sum up.
- * The control thread runs it; the generators and subscribers have threads of their own.
+ * One forwarder through one repetition of a scenario: start it, wait until it listens, start the subscribers and the
+ * generators on a common schedule, show progress every second, let the forwarder drain, read its counters, stop it,
+ * and sum up. At the measurement window's edges it reads the frames sent and received, and the CPU time of the
+ * forwarder's and this JVM's threads ({@link ProcessCpu}, sampled every second in between). The control thread runs
+ * it; the generators and subscribers have threads of their own.
  */
 final class ForwarderRun {
     private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
 
-    private final Scenario scenario;
-    private final Forwarder.Kind kind;
-    private final LoadTestOptions options;
-    private final Path workDir;
-    private final PrintStream out;
+    private final RunPlan plan;
     private final List<LoadGenerator> generators = new ArrayList<>();
     private final List<LoadReceiver> receivers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final Histogram corrected = LoadReceiver.newHistogram();
-    private final Histogram raw = LoadReceiver.newHistogram();
-    private final Histogram lateness = new Histogram(LoadReceiver.HIGHEST_TRACKABLE_NS, 2);
-    private final Histogram interval = LoadReceiver.newHistogram();
-    private final Histogram scratch = LoadReceiver.newHistogram();
-    private final Histogram latenessScratch = new Histogram(LoadReceiver.HIGHEST_TRACKABLE_NS, 2);
+    private final RunHistograms histograms = new RunHistograms();
 
-    ForwarderRun(
-        final Scenario scenario, final Forwarder.Kind kind, final LoadTestOptions options, final Path workDir,
-        final PrintStream out) {
-        this.scenario = scenario;
-        this.kind = kind;
-        this.options = options;
-        this.workDir = workDir;
-        this.out = out;
+    /**
+     * Prepares a run.
+     *
+     * @param plan which scenario, forwarder and repetition.
+     */
+    ForwarderRun(final RunPlan plan) {
+        this.plan = plan;
     }
 
     RunResult run() throws IOException, InterruptedException {
-        final int feeds = scenario.feeds();
+        final int feeds = plan.scenario().feeds();
         final int[] feedPorts = new int[feeds];
-        final int[][] feedGroups = new int[feeds][scenario.groupsPerFeed()];
-        final int[] allGroups = new int[scenario.streams()];
+        final int[][] feedGroups = new int[feeds][plan.scenario().groupsPerFeed()];
+        final int[] allGroups = new int[plan.scenario().streams()];
         final int udpPort = FreePorts.udp();
         for (int f = 0; f < feeds; f++) {
             feedPorts[f] = FreePorts.tcp();
-            for (int g = 0; g < scenario.groupsPerFeed(); g++) {
-                final int stream = f * scenario.groupsPerFeed() + g;
+            for (int g = 0; g < plan.scenario().groupsPerFeed(); g++) {
+                final int stream = f * plan.scenario().groupsPerFeed() + g;
                 feedGroups[f][g] = 0xEFFF_4D00 | (stream + 1);
                 allGroups[stream] = feedGroups[f][g];
             }
         }
-        final String runName = scenario.name() + "-" + kind.fileName();
         final long udpErrorsBefore = UdpStats.receiveBufferErrors();
-        final Forwarder forwarder = Forwarder.start(kind, options, workDir, runName, feedPorts, feedGroups, udpPort);
+        final Forwarder forwarder = Forwarder.start(plan.kind(), plan.options(), plan.workDir(), plan.runName(),
+            feedPorts, feedGroups, udpPort);
         try {
             forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
-            forwarder.collectStartupGarbage(options.java());
+            forwarder.collectStartupGarbage(plan.options().java());
             // this JVM's own garbage (the previous run's histograms and threads) is collected now, not in the window
             System.gc();
-            final RunClock clock = new RunClock(TimeUnit.MILLISECONDS.toNanos(300), options.warmupNs(),
-                options.durationNs());
+            final RunClock clock = new RunClock(TimeUnit.MILLISECONDS.toNanos(300), plan.options().warmupNs(),
+                plan.options().durationNs());
             final int runToken = ThreadLocalRandom.current().nextInt();
-            final NetworkInterface networkInterface = NetworkInterface.getByName(options.networkInterface());
-            for (int s = 0; s < scenario.subscribers(); s++) {
+            final NetworkInterface networkInterface =
+                NetworkInterface.getByName(plan.options().networkInterface());
+            for (int s = 0; s < plan.scenario().subscribers(); s++) {
                 receivers.add(new LoadReceiver(networkInterface, udpPort, allGroups, clock, runToken));
             }
             for (int f = 0; f < feeds; f++) {
-                final LoadGenerator generator = new LoadGenerator(feedPorts[f], f * scenario.groupsPerFeed(),
-                    feedGroups[f], udpPort, scenario.payloads(), scenario.rate(), clock, runToken, options.spin());
-                generators.add(kind == Forwarder.Kind.RELAY_SESSION ? generator.withSession("f" + f) : generator);
+                final LoadGenerator generator = new LoadGenerator(feedPorts[f], f * plan.scenario().groupsPerFeed(),
+                    feedGroups[f], udpPort, plan.scenario().payloads(), plan.scenario().rate(), clock, runToken,
+                    plan.options().spin());
+                generators.add(plan.kind() == Forwarder.Kind.RELAY_SESSION ? generator.withSession("f" + f)
+                    : generator);
             }
             start("subscriber", receivers);
             start("generator", generators);
@@ -87,15 +80,16 @@ final class ForwarderRun {
             drainReceivers();
             final long sent = sent();
             final ForwarderCounters counters = forwarder.awaitCounters(sent, TimeUnit.SECONDS.toNanos(10));
+            final CpuUsage cpu = window.cpu().named(forwarder.threadNames(plan.options().java()));
             receivers.forEach(LoadReceiver::close);
             for (final Thread thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(10));
             }
-            collectHistograms();
+            histograms.collect(receivers, generators);
             forwarder.stop();
             final GcLog.Pauses gc = GcLog.pauses(forwarder.gcLog(), clock.measureStartEpochMs(),
                 clock.measureEndEpochMs());
-            final RunResult result = result(sent, window, counters, gc, udpErrorsBefore, forwarder.exitValue());
+            final RunResult result = result(sent, window, counters, cpu, gc, udpErrorsBefore, forwarder.exitValue());
             checkFailures();
             return result;
         } finally {
@@ -113,9 +107,18 @@ final class ForwarderRun {
         }
     }
 
-    /** Counts at the window's edges, heap snapshots (steady state). */
-    private record Window(long sentAtStart, long sentAtEnd, long receivedAtStart, long receivedAtEnd,
-        HeapSnapshot.Delta heap, long driverCollections) {
+    /** What is read at one edge of the measurement window. */
+    private record Edge(long sent, long received, long driverCollections, HeapSnapshot heap) {
+        Edge withHeap(final HeapSnapshot snapshot) {
+            return new Edge(sent, received, driverCollections, snapshot);
+        }
+    }
+
+    /** The window: its two edges, and the CPU between them. */
+    private record Window(Edge start, Edge end, CpuUsage cpu, CpuUsage driverCpu) {
+        HeapSnapshot.Delta heap() {
+            return start.heap() != null && end.heap() != null ? new HeapSnapshot.Delta(start.heap(), end.heap()) : null;
+        }
     }
 
     /** @return collections this JVM (the generators' and subscribers') has run so far. */
@@ -127,33 +130,38 @@ final class ForwarderRun {
         return collections;
     }
 
+    private Edge counts() {
+        return new Edge(sent(), received(), driverCollections(), null);
+    }
+
+    /** @return the forwarder's heap (steady state only: jstat takes a few hundred ms), or null. */
+    private HeapSnapshot heap(final Forwarder forwarder) {
+        return "steady".equals(plan.options().set()) ? HeapSnapshot.take(plan.options().java(), forwarder.pid()) : null;
+    }
+
     private Window watch(final RunClock clock, final Forwarder forwarder) {
-        final boolean heap = "steady".equals(options.set());
-        long sentAtStart = -1;
-        long sentAtEnd = -1;
-        long receivedAtStart = 0;
-        long receivedAtEnd = 0;
-        HeapSnapshot heapAtStart = null;
-        HeapSnapshot heapAtEnd = null;
-        long driverAtStart = 0;
-        long driverAtEnd = 0;
+        Edge start = null;
+        Edge end = null;
+        ProcessCpu.Window cpu = null;
+        ProcessCpu.Window driverCpu = null;
+        CpuUsage cpuUsed = CpuUsage.NONE;
+        CpuUsage driverCpuUsed = CpuUsage.NONE;
         long lastSent = 0;
         long lastReceived = 0;
         long nextReportNs = SECOND_NS;
         clock.awaitStart();
-        while (!generatorsDone()) {
+        while (!generatorsDone() || end == null) {
             final long elapsedNs = clock.elapsedNs();
-            if (sentAtStart < 0 && elapsedNs >= clock.warmupNs()) {
-                sentAtStart = sent();
-                receivedAtStart = received();
-                driverAtStart = driverCollections();
-                heapAtStart = heap ? HeapSnapshot.take(options.java(), forwarder.pid()) : null;
+            if (start == null && elapsedNs >= clock.warmupNs()) {
+                cpu = ProcessCpu.open(forwarder.pid());
+                driverCpu = ProcessCpu.open(ProcessHandle.current().pid());
+                start = counts().withHeap(heap(forwarder));
             }
-            if (sentAtEnd < 0 && elapsedNs >= clock.endNs() - TimeUnit.MILLISECONDS.toNanos(20)) {
-                sentAtEnd = sent();
-                receivedAtEnd = received();
-                driverAtEnd = driverCollections();
-                heapAtEnd = heap ? HeapSnapshot.take(options.java(), forwarder.pid()) : null;
+            if (end == null && (elapsedNs >= clock.endNs() - TimeUnit.MILLISECONDS.toNanos(20) || generatorsDone())) {
+                end = counts();
+                cpuUsed = cpu == null ? CpuUsage.NONE : cpu.close();
+                driverCpuUsed = driverCpu == null ? CpuUsage.NONE : driverCpu.close();
+                end = end.withHeap(heap(forwarder));
             }
             if (elapsedNs >= nextReportNs) {
                 final long sent = sent();
@@ -162,55 +170,25 @@ final class ForwarderRun {
                 lastSent = sent;
                 lastReceived = received;
                 nextReportNs += SECOND_NS;
+                if (end == null && cpu != null) {
+                    cpu.sample();
+                    driverCpu.sample();
+                }
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        if (sentAtEnd < 0) {
-            sentAtEnd = sent();
-            receivedAtEnd = received();
-            driverAtEnd = driverCollections();
-            heapAtEnd = heap ? HeapSnapshot.take(options.java(), forwarder.pid()) : null;
-        }
-        return new Window(Math.max(sentAtStart, 0), sentAtEnd, receivedAtStart, receivedAtEnd,
-            heapAtStart != null && heapAtEnd != null ? new HeapSnapshot.Delta(heapAtStart, heapAtEnd) : null,
-            driverAtEnd - driverAtStart);
+        return new Window(start == null ? end : start, end, cpuUsed, driverCpuUsed);
     }
 
     private void progress(final long elapsedNs, final RunClock clock, final long sent, final long received) {
-        interval.reset();
-        for (final LoadReceiver receiver : receivers) {
-            receiver.intervalWarmupInto(scratch);
-            interval.add(scratch);
-            receiver.intervalCorrectedInto(scratch);
-            interval.add(scratch);
-            corrected.add(scratch);
-            receiver.intervalRawInto(scratch);
-            raw.add(scratch);
-        }
-        for (final LoadGenerator generator : generators) {
-            generator.latenessInto(latenessScratch);
-            lateness.add(latenessScratch);
-        }
+        final Histogram interval = histograms.collect(receivers, generators);
         final String phase = elapsedNs < clock.warmupNs() ? "warm-up" : "measure";
-        out.printf("  %-16s %3ds %-7s sent %9s/s  received %9s/s per subscriber  behind %8d  latency p50 %s"
+        plan.out().printf("  %-16s %3ds %-7s sent %9s/s  received %9s/s per subscriber  behind %8d  latency p50 %s"
                 + " p99 %s max %s%n",
-            kind.label, elapsedNs / SECOND_NS, phase, Report.count(sent), Report.count(received),
+            plan.kind().label, elapsedNs / SECOND_NS, phase, Report.count(sent), Report.count(received),
             sent() - received() / subscribers(), Report.micros(interval.getValueAtPercentile(50)),
             Report.micros(interval.getValueAtPercentile(99)), Report.micros(interval.getMaxValue()));
-        out.flush();
-    }
-
-    private void collectHistograms() {
-        for (final LoadReceiver receiver : receivers) {
-            receiver.intervalCorrectedInto(scratch);
-            corrected.add(scratch);
-            receiver.intervalRawInto(scratch);
-            raw.add(scratch);
-        }
-        for (final LoadGenerator generator : generators) {
-            generator.latenessInto(latenessScratch);
-            lateness.add(latenessScratch);
-        }
+        plan.out().flush();
     }
 
     /** Waits until no subscriber received anything for half a second (at most 5 s). */
@@ -228,9 +206,9 @@ final class ForwarderRun {
     }
 
     private RunResult result(
-        final long sent, final Window window, final ForwarderCounters counters, final GcLog.Pauses gc,
-        final long udpErrorsBefore, final int exitValue) {
-        final double seconds = options.durationNs() / 1e9;
+        final long sent, final Window window, final ForwarderCounters counters, final CpuUsage cpu,
+        final GcLog.Pauses gc, final long udpErrorsBefore, final int exitValue) {
+        final double seconds = plan.options().durationNs() / 1e9;
         long received = 0;
         long duplicates = 0;
         int receiveBuffer = Integer.MAX_VALUE;
@@ -239,11 +217,15 @@ final class ForwarderRun {
             duplicates += receiver.duplicates();
             receiveBuffer = Math.min(receiveBuffer, receiver.receiveBufferBytes());
         }
-        return new RunResult(scenario, kind, sent, (window.sentAtEnd() - window.sentAtStart()) / seconds,
-            (window.receivedAtEnd() - window.receivedAtStart()) / seconds / subscribers(),
-            sent * receivers.size() - received, duplicates, counters, corrected, raw, lateness, gc,
+        final long framesInWindow = window.end().sent() - window.start().sent();
+        return new RunResult(plan.scenario(), plan.kind(), plan.repetition(), plan.position(), sent, framesInWindow,
+            framesInWindow / seconds,
+            (window.end().received() - window.start().received()) / seconds / subscribers(),
+            sent * receivers.size() - received, duplicates, counters, histograms.corrected, histograms.raw,
+            histograms.lateness, gc,
             UdpStats.receiveBufferErrors() - udpErrorsBefore, receiveBuffer, window.heap(), exitValue,
-            options.durationNs(), window.driverCollections());
+            plan.options().durationNs(), window.end().driverCollections() - window.start().driverCollections(), cpu,
+            window.driverCpu());
     }
 
     /** @return subscribers, at least 1 to divide by (a run may have none: the forwarder alone). */
@@ -279,12 +261,12 @@ final class ForwarderRun {
     private void checkFailures() throws IOException {
         for (final LoadGenerator generator : generators) {
             if (generator.failure() != null) {
-                throw new IOException(kind.label + ": a generator failed", generator.failure());
+                throw new IOException(plan.kind().label + ": a generator failed", generator.failure());
             }
         }
         for (final LoadReceiver receiver : receivers) {
             if (receiver.failure() != null) {
-                throw new IOException(kind.label + ": a subscriber failed", receiver.failure());
+                throw new IOException(plan.kind().label + ": a subscriber failed", receiver.failure());
             }
         }
     }

@@ -158,12 +158,25 @@ final class LoadGenerator implements Runnable {
      * read yet.
      */
     private void finish(final SocketChannel channel) throws IOException {
+        awaitClose(channel, batch, FINISH_TIMEOUT_NS);
+    }
+
+    /**
+     * Half-closes a connection to a forwarder and reads (and drops) what it sends until it closes its side.
+     *
+     * @param channel   the connection.
+     * @param scratch   a buffer to read into.
+     * @param timeoutNs how long the forwarder may take.
+     * @throws IOException if it has not closed by then.
+     */
+    static void awaitClose(final SocketChannel channel, final ByteBuffer scratch, final long timeoutNs)
+        throws IOException {
         channel.shutdownOutput();
         channel.configureBlocking(false);
-        final long deadline = System.nanoTime() + FINISH_TIMEOUT_NS;
+        final long deadline = System.nanoTime() + timeoutNs;
         while (System.nanoTime() - deadline < 0) {
-            batch.clear();
-            final int read = channel.read(batch);
+            scratch.clear();
+            final int read = channel.read(scratch);
             if (read < 0) {
                 return;
             }
@@ -171,7 +184,8 @@ final class LoadGenerator implements Runnable {
                 LockSupport.parkNanos(1_000_000);
             }
         }
-        throw new IOException("the forwarder did not close the connection within 60 s of the last frame");
+        throw new IOException("the forwarder did not close the connection within " + timeoutNs / 1_000_000_000L
+            + " s of the last frame");
     }
 
     private long dueFrames(final long elapsedNs) {

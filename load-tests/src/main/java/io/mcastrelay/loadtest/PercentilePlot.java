@@ -23,6 +23,17 @@ import org.HdrHistogram.HistogramIterationValue;
  * Plain java.awt in headless mode. Stateless.
  */
 final class PercentilePlot {
+    /**
+     * One forwarder's line.
+     *
+     * @param label           the forwarder.
+     * @param latency         its latency, ns; the runs of a repeated scenario pooled.
+     * @param framesPerSecond its frames/s, the median over the pooled runs.
+     * @param runs            how many runs are pooled in it.
+     */
+    record Line(String label, Histogram latency, double framesPerSecond, int runs) {
+    }
+
     private static final int WIDTH = 960;
     private static final int HEIGHT = 600;
     private static final int LEFT = 90;
@@ -30,18 +41,18 @@ final class PercentilePlot {
     private static final int TOP = 60;
     private static final int BOTTOM = 70;
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0x9467bd)};
+        new Color(0x9467bd), new Color(0xff7f0e)};
 
     private PercentilePlot() {
     }
 
-    static void write(final Path file, final List<RunResult> runs) throws IOException {
+    static void write(final Path file, final Scenario scenario, final List<Line> runs) throws IOException {
         System.setProperty("java.awt.headless", "true");
         long maxCount = 10;
         double minUs = Double.MAX_VALUE;
         double maxUs = 1;
-        for (final RunResult run : runs) {
-            final Histogram h = run.corrected();
+        for (final Line run : runs) {
+            final Histogram h = run.latency();
             if (h.getTotalCount() > 0) {
                 maxCount = Math.max(maxCount, h.getTotalCount());
                 minUs = Math.min(minUs, Math.max(1, h.getMinValue() / 1e3));
@@ -58,9 +69,9 @@ final class PercentilePlot {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, WIDTH, HEIGHT);
-            axes(g, maxNines, yLow, yHigh, runs.get(0));
+            axes(g, maxNines, yLow, yHigh, scenario);
             for (int i = 0; i < runs.size(); i++) {
-                curve(g, runs.get(i).corrected(), maxNines, yLow, yHigh, COLORS[i % COLORS.length]);
+                curve(g, runs.get(i).latency(), maxNines, yLow, yHigh, COLORS[i % COLORS.length]);
             }
             legend(g, runs);
         } finally {
@@ -78,12 +89,12 @@ final class PercentilePlot {
     }
 
     private static void axes(
-        final Graphics2D g, final double maxNines, final double yLow, final double yHigh, final RunResult first) {
+        final Graphics2D g, final double maxNines, final double yLow, final double yHigh, final Scenario scenario) {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.setColor(Color.BLACK);
-        g.drawString(first.scenario().name() + ": " + first.scenario().description(), LEFT, 28);
+        g.drawString(scenario.name() + ": " + scenario.description(), LEFT, 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString("one-way latency by percentile, " + (first.scenario().rate().scheduled()
+        g.drawString("one-way latency by percentile, " + (scenario.rate().scheduled()
             ? "from each frame's scheduled send time (coordinated omission corrected)"
             : "from the time each frame was written"), LEFT, 46);
         for (int n = 0; n <= maxNines; n++) {
@@ -157,18 +168,19 @@ final class PercentilePlot {
         g.setStroke(new BasicStroke(1f));
     }
 
-    private static void legend(final Graphics2D g, final List<RunResult> runs) {
+    private static void legend(final Graphics2D g, final List<Line> runs) {
         g.setColor(new Color(255, 255, 255, 220));
         g.fillRect(LEFT + 8, TOP + 6, 520, 18 * runs.size() + 8);
         int py = TOP + 20;
         for (int i = 0; i < runs.size(); i++) {
-            final RunResult run = runs.get(i);
-            final Histogram h = run.corrected();
+            final Line run = runs.get(i);
+            final Histogram h = run.latency();
             g.setColor(COLORS[i % COLORS.length]);
             g.fillRect(LEFT + 15, py - 9, 18, 4);
             g.setColor(Color.BLACK);
-            g.drawString(String.format(Locale.ROOT, "%s  (%s frames/s; p50 %s, p99 %s, max %s)", run.kind().label,
-                Report.count(run.acceptedPerSecond()), Report.micros(h.getValueAtPercentile(50)),
+            g.drawString(String.format(Locale.ROOT, "%s  (%s%s frames/s; p50 %s, p99 %s, max %s)", run.label(),
+                run.runs() > 1 ? run.runs() + " runs pooled; " : "", Report.count(run.framesPerSecond()),
+                Report.micros(h.getValueAtPercentile(50)),
                 Report.micros(h.getValueAtPercentile(99)), Report.micros(h.getMaxValue())), LEFT + 40, py - 3);
             py += 18;
         }

@@ -10,13 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.HdrHistogram.Histogram;
 
 /**
- * Writes a run's results: {@code results.md} (the table of every scenario and forwarder, each relay figure also as a
- * ratio to the baseline's), one HdrHistogram percentile file per scenario and forwarder, and one PNG latency plot per
- * scenario. Called from the control thread.
+ * Writes a run's results: {@code results.md} (the summary of {@link SummaryTable}, then a row per run with its loss,
+ * latency, CPU, counters and GC pauses, each figure against the reference forwarder's in the same repetition), one
+ * HdrHistogram percentile file per run, and one PNG latency plot per scenario. Called from the control thread.
  */
 final class Report {
     static final double[] PERCENTILES = {50, 90, 99, 99.9, 100};
@@ -45,151 +46,196 @@ final class Report {
     }
 
     private static String us(final long nanos) {
-        return String.format(Locale.ROOT, nanos >= 10_000_000 ? "%.0f" : "%.1f", nanos / 1e3);
+        return String.format(Locale.ROOT, Math.abs(nanos) >= 10_000_000 ? "%.0f" : "%.1f", nanos / 1e3);
     }
 
-    private static String ratio(final double value, final double baseline) {
-        return baseline <= 0 ? "" : String.format(Locale.ROOT, "%.2f", value / baseline);
+    private static String ratio(final double value, final double reference) {
+        return reference <= 0 ? "" : String.format(Locale.ROOT, "%.2f", value / reference);
     }
 
     /**
      * Writes everything.
      *
      * @param dir         the results directory.
-     * @param results     every run, scenario by scenario, the baseline first in each.
+     * @param results     every load run, in the order they ran.
+     * @param idle        every idle run.
      * @param environment the machine and command lines, as Markdown lines.
      * @throws IOException if a file cannot be written.
      */
-    static void write(final Path dir, final List<RunResult> results, final List<String> environment)
+    static void write(
+        final Path dir, final List<RunResult> results, final List<IdleResult> idle, final List<String> environment)
         throws IOException {
         Files.createDirectories(dir);
+        final Map<String, List<RunResult>> byScenario = byScenario(results);
+        for (final List<RunResult> runs : byScenario.values()) {
+            final boolean repeated = runs.stream().anyMatch(run -> run.repetition() > 1);
+            final Map<Forwarder.Kind, List<RunResult>> byKind = new TreeMap<>();
+            for (final RunResult run : runs) {
+                writeHgrm(dir.resolve(run.scenario().name() + "-" + run.kind().fileName()
+                    + (repeated ? "-r" + run.repetition() : "") + ".hgrm"), run);
+                byKind.computeIfAbsent(run.kind(), kind -> new ArrayList<>()).add(run);
+            }
+            final List<PercentilePlot.Line> lines = new ArrayList<>();
+            for (final List<RunResult> kindRuns : byKind.values()) {
+                final Histogram pooled = LoadReceiver.newHistogram();
+                kindRuns.forEach(run -> pooled.add(run.corrected()));
+                lines.add(new PercentilePlot.Line(kindRuns.get(0).kind().label, pooled, SummaryTable.median(
+                    kindRuns.stream().map(RunResult::acceptedPerSecond).sorted().toList()), kindRuns.size()));
+            }
+            PercentilePlot.write(dir.resolve(runs.get(0).scenario().name() + ".png"), runs.get(0).scenario(), lines);
+        }
+        Files.writeString(dir.resolve("results.md"), markdown(results, idle, environment), StandardCharsets.UTF_8);
+    }
+
+    private static void writeHgrm(final Path hgrm, final RunResult run) throws IOException {
+        try (PrintStream out = new PrintStream(Files.newOutputStream(hgrm), true, StandardCharsets.UTF_8)) {
+            out.println("# " + run.scenario().name() + " " + run.kind().label + " repetition " + run.repetition()
+                + ": one-way latency in microseconds, " + (run.scenario().rate().scheduled()
+                ? "from each frame's scheduled send time (corrected for coordinated omission)"
+                : "from the time each frame was written"));
+            run.corrected().outputPercentileDistribution(out, 5, 1000.0);
+        }
+    }
+
+    static Map<String, List<RunResult>> byScenario(final List<RunResult> results) {
         final Map<String, List<RunResult>> byScenario = new LinkedHashMap<>();
         for (final RunResult result : results) {
             byScenario.computeIfAbsent(result.scenario().name(), name -> new ArrayList<>()).add(result);
-            final Path hgrm = dir.resolve(result.scenario().name() + "-" + result.kind().fileName() + ".hgrm");
-            try (PrintStream out = new PrintStream(Files.newOutputStream(hgrm), true, StandardCharsets.UTF_8)) {
-                out.println("# " + result.scenario().name() + " " + result.kind().label + ": one-way latency in"
-                    + " microseconds, " + (result.scenario().rate().scheduled() ? "from each frame's scheduled"
-                    + " send time (corrected for coordinated omission)" : "from the time each frame was written"));
-                result.corrected().outputPercentileDistribution(out, 5, 1000.0);
-            }
         }
-        for (final List<RunResult> runs : byScenario.values()) {
-            PercentilePlot.write(dir.resolve(runs.get(0).scenario().name() + ".png"), runs);
-        }
-        Files.writeString(dir.resolve("results.md"), markdown(byScenario, environment), StandardCharsets.UTF_8);
+        return byScenario;
     }
 
-    static String markdown(final Map<String, List<RunResult>> byScenario, final List<String> environment) {
+    static String markdown(final List<RunResult> results, final List<IdleResult> idle, final List<String> environment) {
+        final Forwarder.Kind reference = SummaryTable.reference(results, idle);
+        final String ref = reference == null ? "the reference" : "the " + reference.label;
         final StringBuilder md = new StringBuilder();
         md.append("# Load-test results\n\n");
         environment.forEach(line -> md.append(line).append('\n'));
-        md.append("\nLatency in microseconds, one way, all subscribers merged; at fixed rates from each frame's"
-            + " scheduled send time (coordinated omission corrected), at max from the time it was written."
-            + " \"saturated\": the forwarder took less than the offered rate, so no frame due in the window"
-            + " was sent in it (latency from the schedule grows without bound). Columns are explained in"
-            + " load-tests/README.md.\n\n");
-        md.append(summaryTable(byScenario)).append("\n");
-        md.append(detailTable(byScenario));
-        for (final List<RunResult> runs : byScenario.values()) {
-            for (final RunResult run : runs) {
-                md.append(gcAndHeap(run));
+        md.append("\n## Summary\n\nEach figure is the median over the scenario's runs (repetitions), with min..max"
+            + " when it ran more than once. Each \"x ").append(reference == null ? "?" : reference.label)
+            .append("\" is the forwarder's figure divided by ").append(ref).append("'s in the same repetition (run"
+            + " side by side, minutes apart), then the median of those ratios; capacity ratios only at max rates,"
+            + " where frames/s is what the forwarder could take. CPU is the forwarder process's, all threads, user"
+            + " and system, over the measurement window: cores = CPU seconds per second, us/frame = CPU over frames"
+            + " taken in the window. Latency is one way, all subscribers merged; at fixed rates from each frame's"
+            + " scheduled send time (coordinated omission corrected), at max from the time it was written, where it"
+            + " is queueing time. Idle: CPU as % of one core; lone frames are single DATA frames after a silence"
+            + " with heartbeats only. Columns are explained in load-tests/README.md.\n\n");
+        md.append(SummaryTable.markdown(results, idle));
+        if (!results.isEmpty()) {
+            md.append("\n## Every run\n\n\"saturated\": the forwarder took less than the offered rate, so no frame due"
+                + " in the window was sent in it (latency from the schedule grows without bound). \"order\": when the"
+                + " forwarder ran in its repetition. Top threads: cores each in the window, full JVM names.\n\n");
+            md.append(runTable(results, reference)).append('\n');
+            md.append(detailTable(results));
+            for (final RunResult run : results) {
+                md.append(GcDetails.of(run));
+            }
+        }
+        if (!idle.isEmpty()) {
+            md.append("\n").append(idleTable(idle));
+        }
+        return md.toString();
+    }
+
+    static String runTable(final List<RunResult> results, final Forwarder.Kind reference) {
+        final String x = reference == null ? "x ?" : "x " + reference.label;
+        final StringBuilder md = new StringBuilder();
+        md.append("| scenario | rep | order | forwarder | frames/s | ").append(x).append(" | x baseline | lost in"
+            + " forwarder | lost at subscribers | p50 us | p90 us | p99 us | p99.9 us | max us | p99 ").append(x)
+            .append(" | added p50 / p99 us |\n");
+        md.append("|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (final RunResult run : results) {
+            final RunResult ref = find(results, run, reference);
+            final RunResult baseline = find(results, run, Forwarder.Kind.BASELINE);
+            final Histogram h = run.corrected();
+            md.append("| ").append(run.scenario().name()).append(" | ").append(run.repetition())
+                .append(" | ").append(run.position()).append(" | ").append(run.kind().label)
+                .append(" | ").append(count(run.acceptedPerSecond()))
+                .append(" | ").append(ref == null || ref == run ? "" : ratio(run.acceptedPerSecond(),
+                    ref.acceptedPerSecond()))
+                .append(" | ").append(baseline == null || baseline == run ? "" : ratio(run.acceptedPerSecond(),
+                    baseline.acceptedPerSecond()))
+                .append(" | ").append(run.lostInForwarder())
+                .append(" | ").append(String.format(Locale.ROOT, "%d (%.3f%%)", run.lostAtSubscribers(),
+                    run.subscriberLossRatio() * 100));
+            if (!run.hasLatency()) {
+                md.append(run.scenario().subscribers() == 0 ? " | no subscriber" : " | saturated")
+                    .append(" | | | | | | |\n");
+                continue;
+            }
+            for (final double percentile : PERCENTILES) {
+                md.append(" | ").append(us(h.getValueAtPercentile(percentile)));
+            }
+            if (ref == null || ref == run || !ref.hasLatency()) {
+                md.append(" | | |\n");
+            } else {
+                final Histogram b = ref.corrected();
+                md.append(" | ").append(ratio(h.getValueAtPercentile(99), b.getValueAtPercentile(99)))
+                    .append(" | ").append(us(h.getValueAtPercentile(50) - b.getValueAtPercentile(50)))
+                    .append(" / ").append(us(h.getValueAtPercentile(99) - b.getValueAtPercentile(99)))
+                    .append(" |\n");
             }
         }
         return md.toString();
     }
 
-    static String summaryTable(final Map<String, List<RunResult>> byScenario) {
-        final StringBuilder md = new StringBuilder();
-        md.append("| scenario | forwarder | frames/s | x baseline | lost in forwarder | lost at subscribers "
-            + "| p50 us | p90 us | p99 us | p99.9 us | max us | p99 x baseline | added p50 / p99 us |\n");
-        md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
-        for (final List<RunResult> runs : byScenario.values()) {
-            final RunResult baseline = runs.get(0).kind() == Forwarder.Kind.BASELINE ? runs.get(0) : null;
-            for (final RunResult run : runs) {
-                final Histogram h = run.corrected();
-                md.append("| ").append(run.scenario().name()).append(" | ").append(run.kind().label)
-                    .append(" | ").append(count(run.acceptedPerSecond()))
-                    .append(" | ").append(baseline == null || run == baseline ? ""
-                        : ratio(run.acceptedPerSecond(), baseline.acceptedPerSecond()))
-                    .append(" | ").append(run.lostInForwarder())
-                    .append(" | ").append(String.format(Locale.ROOT, "%d (%.3f%%)", run.lostAtSubscribers(),
-                        run.subscriberLossRatio() * 100));
-                if (h.getTotalCount() == 0) {
-                    md.append(run.scenario().subscribers() == 0 ? " | no subscriber" : " | saturated")
-                        .append(" | | | | | | |\n");
-                    continue;
-                }
-                for (final double percentile : PERCENTILES) {
-                    md.append(" | ").append(us(h.getValueAtPercentile(percentile)));
-                }
-                if (baseline == null || run == baseline || baseline.corrected().getTotalCount() == 0) {
-                    md.append(" | | |\n");
-                } else {
-                    final Histogram b = baseline.corrected();
-                    md.append(" | ").append(ratio(h.getValueAtPercentile(99), b.getValueAtPercentile(99)))
-                        .append(" | ").append(us(h.getValueAtPercentile(50) - b.getValueAtPercentile(50)))
-                        .append(" / ").append(us(h.getValueAtPercentile(99) - b.getValueAtPercentile(99)))
-                        .append(" |\n");
-                }
-            }
-        }
-        return md.toString();
+    /** @return the run of that kind in the same scenario and repetition, or null. */
+    private static RunResult find(final List<RunResult> results, final RunResult run, final Forwarder.Kind kind) {
+        return results.stream().filter(r -> r.kind() == kind && r.repetition() == run.repetition()
+            && r.scenario().name().equals(run.scenario().name())).findFirst().orElse(null);
     }
 
-    static String gcAndHeap(final RunResult run) {
+    static String detailTable(final List<RunResult> results) {
         final StringBuilder md = new StringBuilder();
-        if (run.heap() != null) {
-            final HeapSnapshot start = run.heap().start();
-            final HeapSnapshot end = run.heap().end();
-            final long allocated = run.heap().allocatedBytes();
-            md.append(String.format(Locale.ROOT, "%n%s %s, heap (jstat -gc at the window's start and end): in use"
-                    + " %.1f MB -> %.1f MB of %.0f MB committed; young collections %d -> %d, full %d -> %d; ",
-                run.scenario().name(), run.kind().label, start.heapUsedBytes() / 1e6, end.heapUsedBytes() / 1e6,
-                end.heapCapacityBytes() / 1e6, start.youngGcs(), end.youngGcs(), start.fullGcs(), end.fullGcs()));
-            final double frames = run.acceptedPerSecond();
-            md.append(allocated < 0 ? "a collection ran in the window, so eden's growth does not measure allocation."
-                : String.format(Locale.ROOT, "eden grew %.2f MB in the window: everything the JVM allocated"
-                    + " (Spring, Micrometer, the driver included), %.2f bytes per frame relayed.",
-                allocated / 1e6, frames == 0 ? 0 : allocated / (frames * run.durationSeconds())));
-            md.append('\n');
-        }
-        if (!run.gc().inWindow().isEmpty()) {
-            md.append(String.format(Locale.ROOT, "%n%s %s, GC pauses in the window:%n", run.scenario().name(),
-                run.kind().label));
-            for (final GcLog.Pause pause : run.gc().inWindow()) {
-                md.append(String.format(Locale.ROOT, "- %s %d M -> %d M (%d M) %.3f ms%n", pause.what(),
-                    pause.heapBeforeMb(), pause.heapAfterMb(), pause.heapCommittedMb(), pause.pauseMs()));
-            }
-        }
-        return md.toString();
-    }
-
-    static String detailTable(final Map<String, List<RunResult>> byScenario) {
-        final StringBuilder md = new StringBuilder();
-        md.append("| scenario | forwarder | delivered/s per subscriber | raw p50 / p99 us | generator late p99 us "
+        md.append("| scenario | rep | forwarder | delivered/s per subscriber | raw p50 / p99 us "
+            + "| generator late p99 us | CPU cores | CPU us/frame | top threads (cores) | load driver CPU cores "
             + "| forwarder in / out / errors | back-pressure episodes | send buffer full | UDP RcvbufErrors "
             + "| GC pauses in window: forwarder (max ms); load driver | exit |\n");
-        md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
-        for (final List<RunResult> runs : byScenario.values()) {
-            for (final RunResult run : runs) {
-                final ForwarderCounters c = run.counters();
-                md.append("| ").append(run.scenario().name()).append(" | ").append(run.kind().label)
-                    .append(" | ").append(count(run.deliveredPerSecond()))
-                    .append(" | ").append(run.raw().getTotalCount() == 0 ? "" : us(run.raw().getValueAtPercentile(50))
-                        + " / " + us(run.raw().getValueAtPercentile(99)))
-                    .append(" | ").append(run.scenario().rate().scheduled()
-                        ? us(run.lateness().getValueAtPercentile(99)) : "")
-                    .append(" | ").append(c.framesIn()).append(" / ").append(c.datagramsOut()).append(" / ")
-                    .append(c.errors())
-                    .append(" | ").append(run.kind() == Forwarder.Kind.BASELINE ? "" : c.backPressureEpisods())
-                    .append(" | ").append(run.kind() == Forwarder.Kind.BASELINE ? "" : c.sendBufferFull())
-                    .append(" | ").append(run.udpReceiveBufferErrors())
-                    .append(" | ").append(run.gc().inWindow().size())
-                    .append(String.format(Locale.ROOT, " (%.1f); load driver %d", run.gc().maxMs(),
-                        run.driverGcsInWindow()))
-                    .append(" | ").append(run.exitValue()).append(" |\n");
+        md.append("|---|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (final RunResult run : results) {
+            final ForwarderCounters c = run.counters();
+            final boolean relay = !run.kind().printsCounters();
+            md.append("| ").append(run.scenario().name()).append(" | ").append(run.repetition())
+                .append(" | ").append(run.kind().label)
+                .append(" | ").append(count(run.deliveredPerSecond()))
+                .append(" | ").append(run.hasLatency() ? us(run.raw().getValueAtPercentile(50)) + " / "
+                    + us(run.raw().getValueAtPercentile(99)) : "")
+                .append(" | ").append(run.scenario().rate().scheduled()
+                    ? us(run.lateness().getValueAtPercentile(99)) : "")
+                .append(String.format(Locale.ROOT, " | %.2f | %.2f", run.cpu().cores(), run.cpuMicrosPerFrame()))
+                .append(" | ").append(run.cpu().top(4, 0.01))
+                .append(String.format(Locale.ROOT, " | %.2f", run.driverCpu().cores()))
+                .append(" | ").append(c.framesIn()).append(" / ").append(c.datagramsOut()).append(" / ")
+                .append(c.errors())
+                .append(" | ").append(relay ? c.backPressureEpisods() : "")
+                .append(" | ").append(relay ? c.sendBufferFull() : "")
+                .append(" | ").append(run.udpReceiveBufferErrors())
+                .append(" | ").append(run.kind().jvm() ? run.gc().inWindow().size()
+                    + String.format(Locale.ROOT, " (%.1f)", run.gc().maxMs()) : "no GC")
+                .append("; load driver ").append(run.driverGcsInWindow())
+                .append(" | ").append(run.exitValue()).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    static String idleTable(final List<IdleResult> idle) {
+        final StringBuilder md = new StringBuilder();
+        md.append("| idle | rep | order | forwarder | no connection: % of a core, top threads (% of a core) "
+            + "| silent sender: % of a core, top threads (% of a core) | lone frames us | exit |\n");
+        md.append("|---|--:|--:|---|---|---|--:|--:|\n");
+        for (final IdleResult run : idle) {
+            final List<String> lone = new ArrayList<>();
+            for (final long ns : run.loneLatencyNs()) {
+                lone.add(ns < 0 ? "LOST" : us(ns));
             }
+            md.append("| idle | ").append(run.repetition()).append(" | ").append(run.position())
+                .append(" | ").append(run.kind().label)
+                .append(String.format(Locale.ROOT, " | %.4f: %s | %.4f: %s", run.noConnection().cores() * 100,
+                    run.noConnection().topPercent(3), run.silentSender().cores() * 100,
+                    run.silentSender().topPercent(3)))
+                .append(" | ").append(String.join(", ", lone))
+                .append(" | ").append(run.exitValue()).append(" |\n");
         }
         return md.toString();
     }

@@ -3,11 +3,14 @@ package io.mcastrelay.loadtest;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one forwarder did in one scenario.
+ * What one forwarder did in one repetition of one scenario.
  *
  * @param scenario          the scenario.
  * @param kind              the forwarder.
+ * @param repetition        which repetition of the scenario, from 1.
+ * @param position          when the forwarder ran in that repetition, from 1 (first).
  * @param sent              frames the generators wrote, in all.
+ * @param framesInWindow    frames the forwarder took off TCP in the measurement window.
  * @param acceptedPerSecond frames the forwarder took off TCP per second in the measurement window.
  * @param deliveredPerSecond datagrams each subscriber received per second in the window, on average.
  * @param lostAtSubscribers datagrams missing at the subscribers, summed over them (sent x subscribers - received).
@@ -23,11 +26,16 @@ import org.HdrHistogram.Histogram;
  * @param exitValue         the forwarder's exit status after SIGTERM (relay: 0 once drained).
  * @param windowNanos       the measurement window.
  * @param driverGcsInWindow collections of the load-test JVM (generators, subscribers) in the window; 0 is the goal.
+ * @param cpu               the forwarder process's CPU in the window, per thread.
+ * @param driverCpu         the load-test JVM's CPU in the window (generators, subscribers).
  */
 record RunResult(
     Scenario scenario,
     Forwarder.Kind kind,
+    int repetition,
+    int position,
     long sent,
+    long framesInWindow,
     double acceptedPerSecond,
     double deliveredPerSecond,
     long lostAtSubscribers,
@@ -42,7 +50,9 @@ record RunResult(
     HeapSnapshot.Delta heap,
     int exitValue,
     long windowNanos,
-    long driverGcsInWindow) {
+    long driverGcsInWindow,
+    CpuUsage cpu,
+    CpuUsage driverCpu) {
 
     /** @return the measurement window in seconds. */
     double durationSeconds() {
@@ -58,5 +68,15 @@ record RunResult(
     double subscriberLossRatio() {
         final double expected = (double)sent * scenario.subscribers();
         return expected == 0 ? 0 : lostAtSubscribers / expected;
+    }
+
+    /** @return the forwarder's CPU per frame it took in the window, microseconds (NaN if none). */
+    double cpuMicrosPerFrame() {
+        return cpu.microsPerFrame(framesInWindow);
+    }
+
+    /** @return whether latency was measured (a saturated run or one with no subscriber has none). */
+    boolean hasLatency() {
+        return corrected.getTotalCount() > 0;
     }
 }

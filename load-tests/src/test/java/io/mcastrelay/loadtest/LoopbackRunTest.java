@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The generator, the baseline forwarder (in this JVM) and a subscriber over real loopback TCP and multicast. */
+/**
+ * The generator, a forwarder and a subscriber over real loopback TCP and multicast: the baseline in this JVM, and
+ * the native yardstick, built with gcc, through the harness's own run (counters, CPU, the idle scenario).
+ */
 @Timeout(30)
 class LoopbackRunTest {
     @TempDir
@@ -69,17 +72,68 @@ class LoopbackRunTest {
     }
 
     @Test
+    void shouldForwardEveryFrameThroughTheYardstickAndMeasureItsCpu() throws Exception {
+        final LoadTestOptions options = LoadTestOptions.parse(new String[] {"--yardstick",
+            YardstickBuild.into(dir).toString(), "--warmup", "500ms", "--duration", "1s"});
+        final Scenario scenario = Scenario.of("test-20k", "mix", "20k", 1, 1, List.of(Forwarder.Kind.YARDSTICK));
+        final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+        final RunResult result = new ForwarderRun(new RunPlan(scenario, Forwarder.Kind.YARDSTICK, 1, 1, options, dir,
+            new PrintStream(progress, true, StandardCharsets.UTF_8))).run();
+
+        assertThat(result.sent()).isBetween(25_000L, 30_002L);
+        assertThat(result.counters().framesIn()).isEqualTo(result.sent());
+        assertThat(result.counters().datagramsOut()).isEqualTo(result.sent());
+        assertThat(result.counters().errors()).isZero();
+        assertThat(result.lostInForwarder()).isZero();
+        assertThat(result.lostAtSubscribers()).isZero();
+        assertThat(result.hasLatency()).isTrue();
+        assertThat(result.framesInWindow()).isBetween(18_000L, 20_002L);
+        assertThat(result.cpu().windowNs()).isBetween(900_000_000L, 1_200_000_000L);
+        assertThat(result.cpu().processNs()).isPositive();
+        assertThat(result.cpu().cores()).isLessThanOrEqualTo(1.0);
+        assertThat(result.cpuMicrosPerFrame()).isPositive().isLessThan(1000);
+        assertThat(result.cpu().threads()).extracting(CpuUsage.ThreadCpu::name).containsExactly("yardstick");
+        assertThat(result.driverCpu().processNs()).as("the generator's and subscriber's CPU").isPositive();
+        assertThat(result.exitValue()).as("the yardstick stops on SIGTERM with status 0").isZero();
+    }
+
+    @Test
+    void shouldMeasureTheYardsticksIdleCpuAndThreeLoneFramesAfterSilences() throws Exception {
+        final LoadTestOptions options = LoadTestOptions.parse(new String[] {"--yardstick",
+            YardstickBuild.into(dir).toString(), "--idle-settle", "200ms", "--idle-window", "1s",
+            "--silence", "1200ms"});
+        final Scenario idle = Scenario.idle(List.of(Forwarder.Kind.YARDSTICK));
+        final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+        final IdleResult result = new IdleRun(new RunPlan(idle, Forwarder.Kind.YARDSTICK, 1, 1, options, dir,
+            new PrintStream(progress, true, StandardCharsets.UTF_8))).run();
+
+        assertThat(result.loneLatencyNs()).hasSize(3);
+        for (final long latencyNs : result.loneLatencyNs()) {
+            assertThat(latencyNs).as("each lone frame arrived, in under half a second").isBetween(1L, 500_000_000L);
+        }
+        assertThat(result.noConnection().windowNs()).isBetween(1_000_000_000L, 1_300_000_000L);
+        assertThat(result.silentSender().windowNs()).isBetween(3_600_000_000L, 4_200_000_000L);
+        assertThat(result.silentSender().processNs()).as("it read the heartbeats").isPositive();
+        assertThat(result.noConnection().processNs()).as("blocked in epoll_pwait with nothing to do")
+            .isLessThan(result.silentSender().processNs());
+        assertThat(Files.readString(dir.resolve("idle-r1-yardstick.log")))
+            .as("three frames, and heartbeats it took as well-formed").containsPattern(
+                "closed port=\\d+ frames=3 datagrams=3 heartbeats=[3-9] errors=0");
+        assertThat(result.exitValue()).isZero();
+    }
+
+    @Test
     void shouldDrawAReadablePercentilePlot() throws Exception {
         final Histogram histogram = LoadReceiver.newHistogram();
         for (int i = 1; i <= 10_000; i++) {
             histogram.recordValue(20_000L + i * 3L);
         }
         final Scenario scenario = Scenario.of("plot", "64", "100k", 1, 1, List.of(Forwarder.Kind.BASELINE));
-        final RunResult run = new RunResult(scenario, Forwarder.Kind.BASELINE, 10_000, 100_000, 100_000, 0, 0,
-            new ForwarderCounters(10_000, 10_000, 0, 0, 0), histogram, histogram, histogram,
-            new GcLog.Pauses(List.of(), 0), 0, 0, null, 0, 1_000_000_000L, 0);
         final Path png = dir.resolve("plot.png");
-        PercentilePlot.write(png, List.of(run));
+        PercentilePlot.write(png, scenario, List.of(new PercentilePlot.Line("baseline", histogram, 100_000, 1),
+            new PercentilePlot.Line("relay", histogram, 100_000, 5)));
         assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(960);
         assertThat(Files.size(png)).isGreaterThan(5_000);
     }
