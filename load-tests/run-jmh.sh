@@ -14,8 +14,8 @@ fi
 out="load-tests/results/$(date -u +%Y-%m-%d-%H%M)-jmh"
 mkdir -p "$out"
 {
-  echo "# $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(java -version 2>&1 | head -1)"
+  echo "# $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $("$(bin/relay-java)" -version 2>&1 | head -1)"
   echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out/jmh.txt"
-java -jar "$jar" -prof gc -rf json -rff "$out/jmh.json" "$@" 2>&1 | tee -a "$out/jmh.txt"
+"$(bin/relay-java)" -jar "$jar" -prof gc -rf json -rff "$out/jmh.json" "$@" 2>&1 | tee -a "$out/jmh.txt"
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/jmh.txt"

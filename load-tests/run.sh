@@ -56,31 +56,8 @@ fi
 restore() { if [ -n "$old_rmem" ]; then echo "$old_rmem" > "$rmem"; fi; }
 trap restore EXIT
 
-# The load driver's java also starts the JVM forwarders (baseline, relay), so it must run the newest class files of
-# both jars. $JAVA wins; otherwise the first new enough of $JAVA_HOME, the PATH's java and /usr/lib/jvm/*.
-class_release() { # the Java release a class in a jar was compiled for (major version - 44); 17 if unreadable
-  local major
-  major=$(unzip -p "$1" "$2" 2>/dev/null | od -An -tu1 -j7 -N1 2>/dev/null | tr -d ' ' || true)
-  echo $(( ${major:-61} - 44 ))
-}
-java_release() { "$1" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p'; }
-need=$(class_release "$tests_jar" io/mcastrelay/loadtest/LoadTest.class)
-relay_need=$(class_release "$relay_jar" BOOT-INF/classes/io/mcastrelay/app/RelayApplication.class)
-if [ "$relay_need" -gt "$need" ]; then need=$relay_need; fi
-java_bin=${JAVA:-}
-if [ -z "$java_bin" ]; then
-  for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-    release=$( [ -x "$candidate" ] && java_release "$candidate" || true)
-    if [ -n "$release" ] && [ "$release" -ge "$need" ]; then
-      java_bin=$candidate
-      break
-    fi
-  done
-fi
-if [ -z "$java_bin" ]; then
-  echo "no java $need or newer found (the jars need it); set JAVA=/path/to/bin/java" >&2
-  exit 1
-fi
+# The load driver's java also starts the JVM forwarders (baseline, relay): Java 25 or later, as the relay needs.
+java_bin=${JAVA:-$(bin/relay-java)}
 
 # The generators and subscribers run in this JVM; its own GC log shows they did not pause.
 "$java_bin" --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
