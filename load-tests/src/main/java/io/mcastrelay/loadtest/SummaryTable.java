@@ -14,8 +14,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The summary at the top of {@code results.md}: per scenario and forwarder, capacity, CPU and latency, each the
  * median over the scenario's repetitions with the min..max spread, and each as a ratio to the reference forwarder
- * (the yardstick, or the baseline when no yardstick ran). A ratio is taken within each repetition, between runs
- * made side by side, and then its median is shown. Then the idle scenario's rows. Stateless.
+ * (the yardstick, or the baseline when no yardstick ran; no ratio when neither did). A ratio is taken within each
+ * repetition, between runs made side by side, and then its median is shown. Then the idle scenario's rows.
+ * Stateless.
  */
 final class SummaryTable {
     private SummaryTable() {
@@ -51,7 +52,7 @@ final class SummaryTable {
     }
 
     private static String loadTable(final List<RunResult> results, final Forwarder.Kind reference) {
-        final String x = reference == null ? "x ?" : "x " + reference.label;
+        final String x = "x " + (reference == null ? Forwarder.Kind.YARDSTICK : reference).label;
         final StringBuilder md = new StringBuilder();
         md.append("| scenario | forwarder | runs | frames/s | ").append(x)
             .append(" (capacity) | CPU cores | CPU us/frame | ")
@@ -63,11 +64,13 @@ final class SummaryTable {
             final Map<Forwarder.Kind, List<RunResult>> byKind = new TreeMap<>();
             runs.forEach(r -> byKind.computeIfAbsent(r.kind(), kind -> new ArrayList<>()).add(r));
             final Map<Integer, RunResult> ref = new TreeMap<>();
-            byKind.getOrDefault(reference, List.of()).forEach(r -> ref.put(r.repetition(), r));
+            if (reference != null) {
+                byKind.getOrDefault(reference, List.of()).forEach(r -> ref.put(r.repetition(), r));
+            }
             final boolean max = !runs.get(0).scenario().rate().scheduled();
             for (final Map.Entry<Forwarder.Kind, List<RunResult>> entry : byKind.entrySet()) {
                 final List<RunResult> kindRuns = entry.getValue();
-                final boolean isRef = entry.getKey() == reference;
+                final boolean isRef = reference == null || entry.getKey() == reference;
                 final List<RunResult> timed = kindRuns.stream().filter(RunResult::hasLatency).toList();
                 md.append("| ").append(runs.get(0).scenario().name()).append(" | ").append(entry.getKey().label)
                     .append(" | ").append(kindRuns.size())
@@ -94,7 +97,7 @@ final class SummaryTable {
     }
 
     private static String idleTable(final List<IdleResult> idle, final Forwarder.Kind reference) {
-        final String x = reference == null ? "x ?" : "x " + reference.label;
+        final String x = "x " + (reference == null ? Forwarder.Kind.YARDSTICK : reference).label;
         final StringBuilder md = new StringBuilder();
         md.append("| idle | forwarder | runs | CPU, no connection (% of a core) | CPU, silent sender connected"
             + " (% of a core) | ").append(x).append(" | lone-frame latency, max us | ").append(x)
@@ -103,10 +106,12 @@ final class SummaryTable {
         final Map<Forwarder.Kind, List<IdleResult>> byKind = new TreeMap<>();
         idle.forEach(r -> byKind.computeIfAbsent(r.kind(), kind -> new ArrayList<>()).add(r));
         final Map<Integer, IdleResult> ref = new TreeMap<>();
-        byKind.getOrDefault(reference, List.of()).forEach(r -> ref.put(r.repetition(), r));
+        if (reference != null) {
+            byKind.getOrDefault(reference, List.of()).forEach(r -> ref.put(r.repetition(), r));
+        }
         for (final Map.Entry<Forwarder.Kind, List<IdleResult>> entry : byKind.entrySet()) {
             final List<IdleResult> runs = entry.getValue();
-            final boolean isRef = entry.getKey() == reference;
+            final boolean isRef = reference == null || entry.getKey() == reference;
             final List<String> each = new ArrayList<>();
             for (final IdleResult run : runs) {
                 final List<String> frames = new ArrayList<>();

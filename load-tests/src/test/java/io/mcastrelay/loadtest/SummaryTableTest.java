@@ -63,6 +63,22 @@ class SummaryTableTest {
     }
 
     @Test
+    void shouldSummariseRunsWithNoReferenceForwarderAsTheSteadySetHas() {
+        final Scenario steady = Scenario.of("steady", "mix", "200k", 1, 1, List.of(Forwarder.Kind.RELAY));
+        final List<RunResult> results = List.of(run(steady, Forwarder.Kind.RELAY, 1, 200_000, 5.0, 50_000));
+        final List<IdleResult> idle =
+            List.of(idle(Forwarder.Kind.RELAY, 30_000_000, 30_000_000, new long[] {1_000, 2_000, 3_000}));
+
+        final String md = SummaryTable.markdown(results, idle);
+
+        assertThat(row(md, "| steady | relay |")).isEqualTo(
+            "| steady | relay | 1 | 200.0k |  | 1.00 | 5.00 |  | 50.0 |  | 50.0 |  |");
+        assertThat(row(md, "| idle | relay |")).isEqualTo("| idle | relay | 1 | 1.00 | 1.00 |  | 3.0 |  | 1, 2, 3 |");
+        assertThat(Report.markdown(results, idle, List.of("- machine")))
+            .contains("| steady | 1 | 1 | relay | 200.0k |");
+    }
+
+    @Test
     void shouldTakeTheMiddleOrTheMeanOfTheTwoMiddleValues() {
         assertThat(SummaryTable.median(List.of(1.0, 3.0, 9.0))).isEqualTo(3.0);
         assertThat(SummaryTable.median(List.of(1.0, 3.0, 5.0, 9.0))).isEqualTo(4.0);
