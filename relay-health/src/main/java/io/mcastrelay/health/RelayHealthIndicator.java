@@ -11,7 +11,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * UP when the relay can do its job: every feed's listener bound, the Aeron media driver alive, egress running (and
  * each of its threads alive, if it has its own) with its interface up, and not shutting down. It never looks at
  * traffic: a standby relay with no sender connected is healthy, or the load balancer would never send it one.
- * Traffic (senders connected, age of the last frame) is shown as detail on the management port only. Called on health-check threads only.
+ * Traffic (senders connected, age of the last frame) is shown as detail on the management port only. Called on
+ * health-check threads only.
  */
 public final class RelayHealthIndicator implements HealthIndicator {
     private final RelayView relay;
