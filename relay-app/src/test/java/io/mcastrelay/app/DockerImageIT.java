@@ -35,8 +35,9 @@ import org.testcontainers.containers.wait.strategy.Wait;
 
 /**
  * The relay's image, built with the command docker/README.md gives ({@code docker build -f docker/Dockerfile .} in
- * the repository root, so the shipped {@code .dockerignore} decides what the build sees), run as an operator runs it: its own shared memory, multicast out of the container's {@code eth0}, a subscriber in another
- * container on the same Docker network, frames sent from the host into the published feed port.
+ * the repository root, so the shipped {@code .dockerignore} decides what the build sees), run as an operator runs it:
+ * its own shared memory, multicast out of the container's {@code eth0}, a subscriber in another container on the same
+ * Docker network, frames sent from the host into the published feed port.
  *
  * <p>Needs a Docker engine and the base image ({@code docker/build-base-image.sh}; {@code docker/ci-docker.sh}
  * brings both). Without either the tests are skipped with the reason, except on CI ({@code CI=true}), where they
