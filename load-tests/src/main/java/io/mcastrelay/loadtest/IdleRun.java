@@ -11,14 +11,18 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One forwarder through one repetition of the idle scenario. Starts it and waits until it is ready (and, for a JVM,
- * has collected its start-up garbage), lets start-up settle, then measures its process CPU with no connection at
- * all. Then one {@link IdleSender} connects and, three times, stays silent but for a HEARTBEAT a second, then sends
- * one DATA frame, whose one-way latency a {@link LoadReceiver} measures. The CPU of the three silences is added up.
+ * has collected its start-up garbage), warms it up as traffic would ({@link #WARM_UP_FRAMES} frames on a connection
+ * that then closes, so that a JVM's frame path is compiled, as in a relay that has been running), lets it settle,
+ * then measures its process CPU with no connection at all. Then one {@link IdleSender} connects and, five times,
+ * stays silent but for a HEARTBEAT a second, then sends one DATA frame, whose one-way latency a {@link LoadReceiver}
+ * measures. The CPU of the silences is added up.
  * The control thread runs it; the subscriber has a thread of its own.
  */
 final class IdleRun {
     /** Lone frames, each after a silence. */
-    static final int LONE_FRAMES = 3;
+    static final int LONE_FRAMES = 5;
+    /** Frames sent before the idle windows, so that what is measured is a warm forwarder gone quiet. */
+    static final int WARM_UP_FRAMES = 30_000;
     private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long LONE_FRAME_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
@@ -37,6 +41,7 @@ final class IdleRun {
         try {
             forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
             forwarder.collectStartupGarbage(plan.options().java());
+            warmUp(port, group, udpPort);
             sleepNs(plan.options().idle().settleNs());
             final ProcessCpu.Window alone = ProcessCpu.open(forwarder.pid());
             sleepNs(plan.options().idle().windowNs(), alone);
@@ -76,6 +81,18 @@ final class IdleRun {
                 silentSender, latencies, forwarder.exitValue());
         } finally {
             forwarder.stop();
+        }
+    }
+
+    /** Sends the warm-up frames on a connection of their own, to the group nobody has joined yet, and closes it. */
+    private void warmUp(final int port, final int group, final int udpPort) throws IOException {
+        final RunClock clock = new RunClock(0, 0, TimeUnit.DAYS.toNanos(1));
+        try (IdleSender sender = IdleSender.connect(port,
+            plan.kind() == Forwarder.Kind.RELAY_SESSION ? "f0" : null)) {
+            for (int i = 0; i < WARM_UP_FRAMES; i++) {
+                sender.data(group, udpPort, plan.scenario().payloads().max(), 0, clock);
+            }
+            sender.finish();
         }
     }
 

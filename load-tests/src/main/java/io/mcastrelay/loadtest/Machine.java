@@ -44,7 +44,8 @@ final class Machine {
             + " (its threads may run on " + String.join(" / ", allowedCpusOfThreads()) + ")");
         lines.add("- each run: warm-up " + options.warmupNs() / 1_000_000 + " ms, then a measurement window of "
             + options.durationNs() / 1_000_000 + " ms; generators " + (options.spin() ? "spin" : "park")
-            + " between frames; idle: " + options.idle().settleNs() / 1_000_000 + " ms to settle, "
+            + " between frames; idle: " + IdleRun.WARM_UP_FRAMES + " frames to warm up, "
+            + options.idle().settleNs() / 1_000_000 + " ms to settle, "
             + options.idle().windowNs() / 1_000_000 + " ms with no connection, " + IdleRun.LONE_FRAMES + " x "
             + options.idle().silenceNs() / 1_000_000 + " ms of heartbeats each followed by a lone frame");
         lines.add("- UDP: net.core.rmem_max " + read("/proc/sys/net/core/rmem_max") + ", subscribers asked SO_RCVBUF "
