@@ -26,6 +26,9 @@ final class Forwarder {
         YARDSTICK("yardstick", false),
         BASELINE("baseline", true),
         RELAY("relay", true),
+        /** The relay with a thread of its own per feed for egress (backoff idle), not the feed's event loop. */
+        RELAY_DEDICATED("relay dedicated", true),
+        /** The same, its egress threads busy-spinning. */
         RELAY_BUSY_SPIN("relay busy-spin", true),
         /** The relay, with each generator saying HELLO (relay-v1.1): the relay tracks and acknowledges the session. */
         RELAY_SESSION("relay session", true);

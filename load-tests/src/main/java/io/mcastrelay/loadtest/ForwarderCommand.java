@@ -81,6 +81,9 @@ final class ForwarderCommand {
             "--relay.egress.network-interface=" + options.networkInterface(),
             "--relay.egress.loopback=true",
             "--relay.egress.ttl=1"));
+        if (kind == Forwarder.Kind.RELAY_DEDICATED || kind == Forwarder.Kind.RELAY_BUSY_SPIN) {
+            command.add("--relay.egress.threading=dedicated");
+        }
         if (kind == Forwarder.Kind.RELAY_BUSY_SPIN) {
             command.add("--relay.egress.idle-strategy=busy-spin");
         }

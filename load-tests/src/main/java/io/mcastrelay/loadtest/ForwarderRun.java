@@ -21,6 +21,8 @@ import org.HdrHistogram.Histogram;
  */
 final class ForwarderRun {
     private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
+    /** After the warm-up frames, before the run: time for the compiler's queue to empty. */
+    private static final long WARM_UP_SETTLE_MS = 3000;
 
     private final RunPlan plan;
     private final List<LoadGenerator> generators = new ArrayList<>();
@@ -56,6 +58,7 @@ final class ForwarderRun {
             feedPorts, feedGroups, udpPort);
         try {
             forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
+            warmUp(feedPorts, feedGroups, udpPort);
             forwarder.collectStartupGarbage(plan.options().java());
             // this JVM's own garbage (the previous run's histograms and threads) is collected now, not in the window
             System.gc();
@@ -96,6 +99,19 @@ final class ForwarderRun {
             receivers.forEach(LoadReceiver::close);
             forwarder.stop();
         }
+    }
+
+    /**
+     * Before the run's own warm-up: {@link IdleRun#WARM_UP_FRAMES} frames into each feed, then a pause, so that a JVM
+     * forwarder's compiler has done with start-up and the frame path when the run begins, as in one that has been in
+     * service; a freshly started JVM compiling Spring's start-up code meanwhile measures the compiler, not the relay.
+     */
+    private void warmUp(final int[] feedPorts, final int[][] feedGroups, final int udpPort) throws IOException {
+        for (int f = 0; f < feedPorts.length; f++) {
+            IdleSender.warmUp(feedPorts[f], plan.kind() == Forwarder.Kind.RELAY_SESSION ? "f" + f : null,
+                feedGroups[f][0], udpPort, plan.scenario().payloads().max(), IdleRun.WARM_UP_FRAMES);
+        }
+        Forwarder.sleepMs(WARM_UP_SETTLE_MS);
     }
 
     private void start(final String name, final List<? extends Runnable> runnables) {

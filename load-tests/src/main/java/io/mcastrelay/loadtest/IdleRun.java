@@ -41,7 +41,8 @@ final class IdleRun {
         try {
             forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
             forwarder.collectStartupGarbage(plan.options().java());
-            warmUp(port, group, udpPort);
+            IdleSender.warmUp(port, plan.kind() == Forwarder.Kind.RELAY_SESSION ? "f0" : null, group, udpPort,
+                plan.scenario().payloads().max(), WARM_UP_FRAMES);
             sleepNs(plan.options().idle().settleNs());
             final ProcessCpu.Window alone = ProcessCpu.open(forwarder.pid());
             sleepNs(plan.options().idle().windowNs(), alone);
@@ -81,18 +82,6 @@ final class IdleRun {
                 silentSender, latencies, forwarder.exitValue());
         } finally {
             forwarder.stop();
-        }
-    }
-
-    /** Sends the warm-up frames on a connection of their own, to the group nobody has joined yet, and closes it. */
-    private void warmUp(final int port, final int group, final int udpPort) throws IOException {
-        final RunClock clock = new RunClock(0, 0, TimeUnit.DAYS.toNanos(1));
-        try (IdleSender sender = IdleSender.connect(port,
-            plan.kind() == Forwarder.Kind.RELAY_SESSION ? "f0" : null)) {
-            for (int i = 0; i < WARM_UP_FRAMES; i++) {
-                sender.data(group, udpPort, plan.scenario().payloads().max(), 0, clock);
-            }
-            sender.finish();
         }
     }
 

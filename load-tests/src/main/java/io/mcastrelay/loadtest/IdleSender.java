@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.mcastrelay.wire.DataFrameFlyweight;
@@ -27,6 +28,31 @@ final class IdleSender implements AutoCloseable {
     private final UnsafeBuffer frameBuffer = new UnsafeBuffer(frame);
     private final ByteBuffer incoming = ByteBuffer.allocateDirect(64 * 1024);
     private long lastSequence;
+
+    /**
+     * Warms a forwarder up as traffic would: {@code frames} DATA frames on a connection of their own, as fast as it
+     * takes them, to a group nobody has joined; then half-closes and waits until the forwarder has read them all.
+     * What a JVM forwarder then runs is its compiled frame path, as in one that has been in service.
+     *
+     * @param port          the forwarder's TCP port.
+     * @param sessionFeed   the feed's name to open a session for, or null.
+     * @param group         the destination group.
+     * @param udpPort       the destination port.
+     * @param payloadLength bytes of payload per frame.
+     * @param frames        how many.
+     * @throws IOException if the connection fails.
+     */
+    static void warmUp(
+        final int port, final String sessionFeed, final int group, final int udpPort, final int payloadLength,
+        final int frames) throws IOException {
+        final RunClock clock = new RunClock(0, 0, TimeUnit.DAYS.toNanos(1));
+        try (IdleSender sender = connect(port, sessionFeed)) {
+            for (int i = 0; i < frames; i++) {
+                sender.data(group, udpPort, payloadLength, 0, clock);
+            }
+            sender.finish();
+        }
+    }
 
     private IdleSender(final SocketChannel channel) {
         this.channel = channel;

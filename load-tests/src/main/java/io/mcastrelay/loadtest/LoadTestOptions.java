@@ -53,7 +53,8 @@ record LoadTestOptions(
 
     static final String USAGE = String.join("\n",
         "usage: LoadTest [--set standard|steady|custom] [--scenarios a,b] [--repeat N] [--warmup 3s] [--duration 6s]",
-        "                [--forwarders yardstick,baseline,relay,relay-busy-spin,relay-session] [--yardstick PATH]",
+        "                [--forwarders yardstick,baseline,relay,relay-dedicated,relay-busy-spin,relay-session]",
+        "                [--yardstick PATH]",
         "                [--idle-settle 5s] [--idle-window 30s] [--silence 10s]",
         "                [--forwarder-cpus LIST] [--loader-cpus LIST] (taskset -c lists, such as 1 or 0,1)",
         "                [--out DIR] [--relay-jar PATH] [--interface lo] [--relay-jvm-opts '...'] [--spin]",

@@ -40,8 +40,8 @@ record Scenario(
     /** @return one line describing it. */
     String description() {
         if (idle) {
-            return "no load: CPU with no connection, then with a sender of heartbeats only, and 3 lone "
-                + payloads.name() + " frames each after a silence";
+            return "no load: CPU with no connection, then with a sender of heartbeats only, and " + IdleRun.LONE_FRAMES
+                + " lone " + payloads.name() + " frames each after a silence";
         }
         final String rates = feeds == 1 ? rate.label() : feeds + " x " + rate.label();
         return payloads.name() + ", " + rates + ", " + feeds + (feeds == 1 ? " feed" : " feeds") + ", "
@@ -90,6 +90,7 @@ record Scenario(
             of("100B-max", "100", "max", 1, 1, three),
             of("1000B-max", "1000", "max", 1, 1, three),
             of("100B-100k", "100", "100k", 1, 1, three).repeated(5),
+            of("100B-50k", "100", "50k", 1, 1, three).repeated(5),
             of("64B-20k", "64", "20k", 1, 1, three),
             of("mix-100k", PayloadSizes.MIX, "100k", 1, 1, three),
             of("100B-2feeds-max", "100", "max", 2, 1, three),
