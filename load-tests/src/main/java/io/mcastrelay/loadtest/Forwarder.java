@@ -63,6 +63,8 @@ final class Forwarder {
     private final ForwarderCommand.RelayPlaces relay;
     private final int[] feedPorts;
     private boolean stopped;
+    private int warmUpConnections;
+    private long warmUpFrames;
 
     private Forwarder(
         final Kind kind, final Process process, final Path log, final Path gcLog,
@@ -157,6 +159,8 @@ final class Forwarder {
      */
     ForwarderCounters awaitCounters(final long expectedFrames, final long timeoutNs) throws IOException {
         final long deadline = System.nanoTime() + timeoutNs;
+        // the warm-up's frames (and connections) are in the forwarder's own counts; what is awaited and returned is the
+        // run's alone
         ForwarderCounters counters = read();
         while (System.nanoTime() - deadline < 0
             && (counters == null || counters.datagramsOut() < expectedFrames)) {
@@ -170,11 +174,26 @@ final class Forwarder {
     }
 
     private ForwarderCounters read() throws IOException {
+        final ForwarderCounters all;
         if (kind.printsCounters()) {
-            return ForwarderCounters.fromClosedLines(Files.readAllLines(log, StandardCharsets.UTF_8), feedPorts.length);
+            all = ForwarderCounters.fromClosedLines(Files.readAllLines(log, StandardCharsets.UTF_8),
+                feedPorts.length + warmUpConnections);
+        } else {
+            final String metrics = httpGet(relay.managementPort(), "/actuator/prometheus");
+            all = metrics == null ? null : ForwarderCounters.fromPrometheus(metrics);
         }
-        final String metrics = httpGet(relay.managementPort(), "/actuator/prometheus");
-        return metrics == null ? null : ForwarderCounters.fromPrometheus(metrics);
+        return all == null ? null : all.less(warmUpFrames);
+    }
+
+    /**
+     * Leaves a warm-up out of the counters {@link #awaitCounters} returns: its connections closed before the run's.
+     *
+     * @param connections the warm-up's connections, each closed.
+     * @param frames      the DATA frames they sent, each forwarded.
+     */
+    void warmedUp(final int connections, final long frames) {
+        warmUpConnections += connections;
+        warmUpFrames += frames;
     }
 
     /**

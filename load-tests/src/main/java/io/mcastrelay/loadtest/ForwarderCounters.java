@@ -17,6 +17,17 @@ record ForwarderCounters(long framesIn, long datagramsOut, long errors, long bac
     long sendBufferFull) {
 
     /**
+     * These counters without some frames that went in and out before (a warm-up).
+     *
+     * @param frames frames taken in and sent out.
+     * @return the rest.
+     */
+    ForwarderCounters less(final long frames) {
+        return new ForwarderCounters(framesIn - frames, datagramsOut - frames, errors, backPressureEpisods,
+            sendBufferFull);
+    }
+
+    /**
      * Sums the lines the baseline and the yardstick print when a connection closes,
      * {@code closed port=P frames=N datagrams=N heartbeats=N errors=N}.
      *

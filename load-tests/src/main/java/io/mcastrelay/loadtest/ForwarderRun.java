@@ -59,6 +59,7 @@ final class ForwarderRun {
         try {
             forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
             warmUp(feedPorts, feedGroups, udpPort);
+            forwarder.warmedUp(feedPorts.length, (long)feedPorts.length * IdleRun.WARM_UP_FRAMES);
             forwarder.collectStartupGarbage(plan.options().java());
             // this JVM's own garbage (the previous run's histograms and threads) is collected now, not in the window
             System.gc();

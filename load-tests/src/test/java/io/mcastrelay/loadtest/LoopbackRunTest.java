@@ -99,7 +99,7 @@ class LoopbackRunTest {
     }
 
     @Test
-    void shouldMeasureTheYardsticksIdleCpuAndThreeLoneFramesAfterSilences() throws Exception {
+    void shouldMeasureTheYardsticksIdleCpuAndFiveLoneFramesAfterSilences() throws Exception {
         final LoadTestOptions options = LoadTestOptions.parse(new String[] {"--yardstick",
             YardstickBuild.into(dir).toString(), "--idle-settle", "200ms", "--idle-window", "1s",
             "--silence", "1200ms"});
@@ -109,18 +109,20 @@ class LoopbackRunTest {
         final IdleResult result = new IdleRun(new RunPlan(idle, Forwarder.Kind.YARDSTICK, 1, 1, options, dir,
             new PrintStream(progress, true, StandardCharsets.UTF_8))).run();
 
-        assertThat(result.loneLatencyNs()).hasSize(3);
+        assertThat(result.loneLatencyNs()).hasSize(IdleRun.LONE_FRAMES).hasSize(5);
         for (final long latencyNs : result.loneLatencyNs()) {
             assertThat(latencyNs).as("each lone frame arrived, in under half a second").isBetween(1L, 500_000_000L);
         }
         assertThat(result.noConnection().windowNs()).isBetween(1_000_000_000L, 1_300_000_000L);
-        assertThat(result.silentSender().windowNs()).isBetween(3_600_000_000L, 4_200_000_000L);
+        assertThat(result.silentSender().windowNs()).isBetween(6_000_000_000L, 7_000_000_000L);
         assertThat(result.silentSender().processNs()).as("it read the heartbeats").isPositive();
         assertThat(result.noConnection().processNs()).as("blocked in epoll_pwait with nothing to do")
             .isLessThan(result.silentSender().processNs());
         assertThat(Files.readString(dir.resolve("idle-r1-yardstick.log")))
-            .as("three frames, and heartbeats it took as well-formed").containsPattern(
-                "closed port=\\d+ frames=3 datagrams=3 heartbeats=[3-9] errors=0");
+            .as("the warm-up's frames, then five lone frames and heartbeats it took as well-formed")
+            .containsPattern("closed port=\\d+ frames=" + IdleRun.WARM_UP_FRAMES + " datagrams="
+                + IdleRun.WARM_UP_FRAMES + " heartbeats=0 errors=0")
+            .containsPattern("closed port=\\d+ frames=5 datagrams=5 heartbeats=([5-9]|1[0-9]) errors=0");
         assertThat(result.exitValue()).isZero();
     }
 

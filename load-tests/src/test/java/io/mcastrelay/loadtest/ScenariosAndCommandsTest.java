@@ -24,14 +24,15 @@ class ScenariosAndCommandsTest {
         final List<Scenario> standard = Scenario.standard();
 
         assertThat(standard).extracting(Scenario::name).containsExactly("100B-max", "1000B-max", "100B-100k",
-            "64B-20k", "mix-100k", "100B-2feeds-max", "256B-100k-4subs", "idle");
+            "100B-50k", "64B-20k", "mix-100k", "100B-2feeds-max", "256B-100k-4subs", "idle");
         assertThat(standard).allSatisfy(scenario -> assertThat(scenario.forwarders())
             .containsExactly(Forwarder.Kind.YARDSTICK, Forwarder.Kind.BASELINE, Forwarder.Kind.RELAY));
         assertThat(standard).filteredOn(scenario -> scenario.repetitions() > 1).extracting(Scenario::name)
-            .containsExactly("100B-100k");
+            .containsExactly("100B-100k", "100B-50k");
         assertThat(standard.get(2).repetitions()).isEqualTo(5);
-        assertThat(standard.get(5).feeds()).isEqualTo(2);
-        assertThat(standard.get(7).idle()).isTrue();
+        assertThat(standard.get(3).repetitions()).isEqualTo(5);
+        assertThat(standard.get(6).feeds()).isEqualTo(2);
+        assertThat(standard.get(8).idle()).isTrue();
     }
 
     @Test
