@@ -12,13 +12,13 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml relay-*/pom.xml relay-*/src -newer "$
   ./mvnw -q -B -DskipTests package
 fi
 
-# Java 25 or later (bin/relay-java says where it looked when there is none).
-java="$(bin/relay-java)"
+# Java 25 or later (bin/relay-java says where it looked when there is none), before anything starts.
+bin/relay-java >/dev/null
 
 demo=1
 if [ "${1:-}" = "--relay-only" ]; then demo=0; shift; fi
 if [ "$demo" = 0 ]; then
-  exec "$java" -jar "$jar" "$@"
+  exec bin/relay "$@"
 fi
 
 ready() {
@@ -45,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-start '[relay]      ' "$java" -jar "$jar" "$@"
+start '[relay]      ' bin/relay "$@"
 for _ in $(seq 1 120); do
   if ready; then break; fi
   sleep 0.5

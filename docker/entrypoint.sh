@@ -11,14 +11,14 @@
 set -euo pipefail
 
 readonly app=/opt/relay
-# Agrona and Aeron reach jdk.internal.misc.Unsafe and NIO internals; Netty's epoll transport loads a native
-# library. The same flags as relay.jar's manifest, which an exploded application does not read.
-readonly required_flags=(
-  --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
-  --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens java.base/java.nio=ALL-UNNAMED
-  --enable-native-access=ALL-UNNAMED
-)
+# The relay's JVM flags (the repository's bin/relay-jvm-flags: module access for Agrona, Aeron and egress's
+# sendmmsg, native access, the compiler setting the load tests measured), one per line; JAVA_OPTS comes after them,
+# so a flag there overrides one here.
+required_flags=()
+while IFS= read -r line; do
+  case "$line" in "" | "#"*) ;; *) required_flags+=("$line") ;; esac
+done < "$app/jvm-flags"
+readonly required_flags
 read -r -a java_opts <<<"${JAVA_OPTS:-}"
 
 relay() {

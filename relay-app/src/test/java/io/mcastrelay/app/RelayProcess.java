@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged relay ({@code target/relay.jar}) run as production runs it: its own JVM, {@code java -jar}. Free
- * ports, a temp media driver directory and egress on {@code lo} unless the properties say otherwise; optionally
- * inside a network namespace ({@link #inNamespace}), where HTTP goes through {@code ip netns exec}.
+ * The packaged relay ({@code target/relay.jar}) run as an operator runs it: its own JVM, started by the shipped
+ * launcher {@code bin/relay} (its JVM flags from {@code bin/relay-jvm-flags}; this JVM's java, extra JVM options in
+ * {@code JAVA_OPTS}). Free ports, a temp media driver directory and egress on {@code lo} unless the properties say
+ * otherwise; optionally inside a network namespace ({@link #inNamespace}), where HTTP goes through
+ * {@code ip netns exec}.
  */
 final class RelayProcess implements AutoCloseable {
     private static final String SERVER_PORT = "server.port";
@@ -60,9 +62,7 @@ final class RelayProcess implements AutoCloseable {
         if (namespace != null) {
             command.addAll(List.of(ip(), "netns", "exec", namespace));
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString()));
+        command.add(Path.of("..", "bin", "relay").toAbsolutePath().normalize().toString());
         addUnlessGiven(command, properties, SERVER_PORT, String.valueOf(healthPort));
         addUnlessGiven(command, properties, MANAGEMENT_PORT, String.valueOf(managementPort));
         addUnlessGiven(command, properties, AERON_DIRECTORY, aeronDirectory);
@@ -70,18 +70,30 @@ final class RelayProcess implements AutoCloseable {
         for (final String property : properties) {
             command.add("--" + property);
         }
-        // `ip netns exec` execs the command, so this process is the relay's JVM in either case
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // `ip netns exec` and bin/relay exec the command, so this process is the relay's JVM in either case
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        builder.environment().put("RELAY_JAR", jar.toAbsolutePath().toString());
+        builder.environment().put("RELAY_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        builder.environment().put("JAVA_OPTS", String.join(" ", concat("-Xmx256m", jvmOptions)));
+        process = builder.start();
     }
 
     /**
-     * The relay inside a network namespace: {@code ip netns exec NAMESPACE java -jar relay.jar ...}. Needs root.
+     * The relay inside a network namespace: {@code ip netns exec NAMESPACE bin/relay ...}. Needs root.
      *
      * @param namespace  an existing network namespace.
      * @param properties as for the constructor.
      */
     static RelayProcess inNamespace(final String namespace, final String... properties) throws IOException {
         return new RelayProcess(namespace, List.of(), properties);
+    }
+
+    private static List<String> concat(final String first, final List<String> rest) {
+        final List<String> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 
     private static String given(final String[] properties, final String name) {
