@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.mcastrelay.ingress.DropReason;
 import io.mcastrelay.ingress.IngressCounters;
@@ -65,6 +67,26 @@ class RelayEndToEndIT {
         if (relay != null) {
             relay.close();
         }
+    }
+
+    @Test
+    void shouldRunEachFeedOnAThreadOfItsOwnAndStartNoSharedEgressThread() throws Exception {
+        try (MulticastReceiver a1 = new MulticastReceiver(GROUP_A1, udpA1);
+             MulticastReceiver b = new MulticastReceiver(GROUP_B, udpB);
+             FeedClient alpha = new FeedClient(alphaPort);
+             FeedClient beta = new FeedClient(betaPort)) {
+            alpha.send(GROUP_A1, udpA1, new byte[] {1});
+            beta.send(GROUP_B, udpB, new byte[] {2});
+            assertThat(a1.await(1, 5, TimeUnit.SECONDS)).hasSize(1);
+            assertThat(b.await(1, 5, TimeUnit.SECONDS)).hasSize(1);
+        }
+        final Set<String> threads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+            .collect(Collectors.toSet());
+        for (final String feed : List.of("alpha", "beta")) {
+            assertThat(threads).as("threads").filteredOn(name -> name.startsWith("relay-ingress-" + feed + "-"))
+                .hasSize(1);
+        }
+        assertThat(threads).as("threads").noneMatch(name -> name.startsWith("relay-egress"));
     }
 
     @Test
