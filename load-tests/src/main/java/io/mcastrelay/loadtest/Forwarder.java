@@ -62,6 +62,9 @@ final class Forwarder {
     private final Path gcLog;
     private final ForwarderCommand.RelayPlaces relay;
     private final int[] feedPorts;
+    /** A forwarder counts as quiet below this share of a core (a JVM's housekeeping threads stay under it). */
+    static final double QUIET_CORES = 0.03;
+
     private boolean stopped;
     private int warmUpConnections;
     private long warmUpFrames;
@@ -183,6 +186,31 @@ final class Forwarder {
             all = metrics == null ? null : ForwarderCounters.fromPrometheus(metrics);
         }
         return all == null ? null : all.less(warmUpFrames);
+    }
+
+    /**
+     * Waits until the forwarder is quiet: its process used less than {@link #QUIET_CORES} of a core over one second
+     * (a JVM's compiler has caught up with start-up, or with a warm-up's new code), at least {@code minNs} and at
+     * most {@code maxNs}. On two busy cores a fresh JVM's compiler goes on for half a minute after it is ready; a
+     * window that caught it would price the compiler, not the forwarder.
+     *
+     * @param minNs at least this long.
+     * @param maxNs at most this long.
+     * @return how long it waited, ns.
+     */
+    long awaitQuiet(final long minNs, final long maxNs) {
+        final long start = System.nanoTime();
+        long ticks = ProcessCpu.processTicks(process.pid());
+        while (true) {
+            sleepMs(1000);
+            final long now = ProcessCpu.processTicks(process.pid());
+            final long waited = System.nanoTime() - start;
+            final boolean quiet = (now - ticks) * ProcessCpu.TICK_NS < QUIET_CORES * TimeUnit.SECONDS.toNanos(1);
+            ticks = now;
+            if (waited >= maxNs || quiet && waited >= minNs || !process.isAlive()) {
+                return waited;
+            }
+        }
     }
 
     /**

@@ -33,6 +33,30 @@ final class ForwarderCommand {
     }
 
     /**
+     * The relay's JVM flags as every launcher of it has them: the repository's {@code bin/relay-jvm-flags}, one flag
+     * a line, {@code #} comments. Looked for from the working directory (the repository's root, or a module's).
+     *
+     * @return the flags.
+     * @throws IOException if the file is nowhere to be found.
+     */
+    static List<String> relayJvmFlags() throws IOException {
+        for (final Path file : List.of(Path.of("bin", "relay-jvm-flags"), Path.of("..", "bin", "relay-jvm-flags"))) {
+            if (Files.isRegularFile(file)) {
+                final List<String> flags = new ArrayList<>();
+                for (final String line : Files.readAllLines(file)) {
+                    final String flag = line.strip();
+                    if (!flag.isEmpty() && !flag.startsWith("#")) {
+                        flags.add(flag);
+                    }
+                }
+                return flags;
+            }
+        }
+        throw new IOException("bin/relay-jvm-flags not found from " + Path.of("").toAbsolutePath()
+            + "; run the load tests from the repository (load-tests/run.sh)");
+    }
+
+    /**
      * Builds the command.
      *
      * @param kind       which forwarder.
@@ -43,7 +67,7 @@ final class ForwarderCommand {
      * @param feedGroups each feed's groups.
      * @param udpPort    the UDP port of every group.
      * @return the command.
-     * @throws IOException if the yardstick is missing or the interface has no IPv4 address.
+     * @throws IOException if the yardstick or the relay's flags are missing, or the interface has no IPv4 address.
      */
     static List<String> of(
         final Forwarder.Kind kind, final LoadTestOptions options, final Path gcLog, final RelayPlaces relay,
@@ -73,6 +97,7 @@ final class ForwarderCommand {
                 "--interface", options.networkInterface(), "--ports", ports(feedPorts)));
             return command;
         }
+        command.addAll(relayJvmFlags());
         command.addAll(options.relayJvmOptions());
         command.addAll(List.of("-jar", options.relayJar().toString(),
             "--relay.aeron.directory=" + relay.aeronDir(),

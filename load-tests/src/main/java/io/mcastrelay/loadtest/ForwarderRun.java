@@ -21,8 +21,10 @@ import org.HdrHistogram.Histogram;
  */
 final class ForwarderRun {
     private static final long SECOND_NS = TimeUnit.SECONDS.toNanos(1);
-    /** After the warm-up frames, before the run: time for the compiler's queue to empty. */
-    private static final long WARM_UP_SETTLE_MS = 3000;
+    /** After the warm-up frames, before the run: at least this, and until the forwarder is quiet. */
+    private static final long WARM_UP_SETTLE_NS = TimeUnit.SECONDS.toNanos(3);
+    /** The longest wait for a forwarder to become quiet. */
+    static final long QUIET_MAX_NS = TimeUnit.SECONDS.toNanos(60);
 
     private final RunPlan plan;
     private final List<LoadGenerator> generators = new ArrayList<>();
@@ -58,7 +60,8 @@ final class ForwarderRun {
             feedPorts, feedGroups, udpPort);
         try {
             forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
-            warmUp(feedPorts, feedGroups, udpPort);
+            forwarder.awaitQuiet(0, QUIET_MAX_NS);
+            warmUp(forwarder, plan, feedPorts, feedGroups, udpPort);
             forwarder.warmedUp(feedPorts.length, (long)feedPorts.length * IdleRun.WARM_UP_FRAMES);
             forwarder.collectStartupGarbage(plan.options().java());
             // this JVM's own garbage (the previous run's histograms and threads) is collected now, not in the window
@@ -103,16 +106,19 @@ final class ForwarderRun {
     }
 
     /**
-     * Before the run's own warm-up: {@link IdleRun#WARM_UP_FRAMES} frames into each feed, then a pause, so that a JVM
-     * forwarder's compiler has done with start-up and the frame path when the run begins, as in one that has been in
-     * service; a freshly started JVM compiling Spring's start-up code meanwhile measures the compiler, not the relay.
+     * Before the run's own warm-up (and once the forwarder is quiet after its start): {@link IdleRun#WARM_UP_FRAMES}
+     * frames into each feed, then a wait until it is quiet again, at least 3 s, so that a JVM forwarder's compiler has
+     * done with start-up and the frame path when the run begins, as in one that has been in service; a freshly started
+     * JVM still compiling Spring's start-up code would measure the compiler, not the relay.
      */
-    private void warmUp(final int[] feedPorts, final int[][] feedGroups, final int udpPort) throws IOException {
+    private static void warmUp(
+        final Forwarder forwarder, final RunPlan plan, final int[] feedPorts, final int[][] feedGroups,
+        final int udpPort) throws IOException {
         for (int f = 0; f < feedPorts.length; f++) {
             IdleSender.warmUp(feedPorts[f], plan.kind() == Forwarder.Kind.RELAY_SESSION ? "f" + f : null,
                 feedGroups[f][0], udpPort, plan.scenario().payloads().max(), IdleRun.WARM_UP_FRAMES);
         }
-        Forwarder.sleepMs(WARM_UP_SETTLE_MS);
+        forwarder.awaitQuiet(WARM_UP_SETTLE_NS, QUIET_MAX_NS);
     }
 
     private void start(final String name, final List<? extends Runnable> runnables) {

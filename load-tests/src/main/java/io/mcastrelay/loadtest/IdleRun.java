@@ -41,9 +41,10 @@ final class IdleRun {
         try {
             forwarder.awaitReady(TimeUnit.SECONDS.toNanos(90));
             forwarder.collectStartupGarbage(plan.options().java());
+            forwarder.awaitQuiet(0, ForwarderRun.QUIET_MAX_NS);
             IdleSender.warmUp(port, plan.kind() == Forwarder.Kind.RELAY_SESSION ? "f0" : null, group, udpPort,
                 plan.scenario().payloads().max(), WARM_UP_FRAMES);
-            sleepNs(plan.options().idle().settleNs());
+            forwarder.awaitQuiet(plan.options().idle().settleNs(), ForwarderRun.QUIET_MAX_NS);
             final ProcessCpu.Window alone = ProcessCpu.open(forwarder.pid());
             sleepNs(plan.options().idle().windowNs(), alone);
             final CpuUsage noConnection = alone.close();

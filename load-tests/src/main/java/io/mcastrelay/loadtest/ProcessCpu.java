@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class ProcessCpu {
     /** USER_HZ: the unit of utime and stime, 100 on every Linux this runs on. */
-    private static final long TICK_NS = 10_000_000L;
+    static final long TICK_NS = 10_000_000L;
 
     private ProcessCpu() {
     }
