@@ -166,7 +166,8 @@ class MulticastNetworkIT {
         final ProcessHandle.Info info = relay.process().info();
         assertThat(info.command()).hasValueSatisfying(command -> assertThat(command).endsWith("/bin/java"));
         assertThat(info.arguments()).hasValueSatisfying(arguments -> assertThat(List.of(arguments))
-            .contains("-jar", "target/relay.jar", "--relay.egress.network-interface=" + MulticastNetwork.INTERFACE));
+            .contains("-jar", Path.of("target", "relay.jar").toAbsolutePath().toString(),
+                "--relay.egress.network-interface=" + MulticastNetwork.INTERFACE));
         assertThat(network.namespaceOf(relay.process().pid())).isEqualTo(host(RELAY).namespace());
         assertThat(relay.output()).as("the relay's start lines")
             .contains("feed=alpha egress from " + MulticastNetwork.INTERFACE + " (" + host(RELAY).address() + ")")
