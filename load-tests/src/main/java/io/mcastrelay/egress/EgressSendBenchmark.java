@@ -29,9 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The egress hot path: the benchmark thread offers 8 IPC messages (as ingress publishes them) into a real embedded
- * media driver's stream, then runs one egress duty cycle ({@link EgressAgent#doWork()}: poll, {@link MulticastAdapter}
- * decode, {@link MulticastSender} send with a JDK {@code DatagramChannel} to a multicast group on {@code lo}, counters,
- * latency recorders). Times and allocation are per datagram.
+ * media driver's stream, then runs one egress duty cycle ({@link EgressAgent#doWork()}: the stream peeked through
+ * {@link MulticastAdapter} into a batch, {@link MulticastSender} sending the batch with one {@code sendmmsg} to a
+ * multicast group on {@code lo}, counters, latency recorders). Times and allocation are per datagram.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
