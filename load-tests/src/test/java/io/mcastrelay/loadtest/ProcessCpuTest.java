@@ -34,10 +34,12 @@ class ProcessCpuTest {
         assertThat(thread.cpuNs()).as("procfs against ThreadMXBean, ns")
             .isBetween(burner.cpuNs.get() - 1_000_000L, burner.cpuNs.get() + 20_000_000L);
         assertThat(usage.processNs()).isGreaterThanOrEqualTo(thread.cpuNs());
-        assertThat(usage.threads().get(0).name()).as("the busiest first").isEqualTo("cpu-burner");
+        // The JIT's threads may outwork the burner in a young JVM, so the order is checked, not who comes first.
+        assertThat(usage.threads()).extracting(CpuUsage.ThreadCpu::cpuNs).as("the busiest first")
+            .isSortedAccordingTo((a, b) -> Long.compare(b, a));
         assertThat(usage.processTicksNs()).as("the coarse utime + stime agree")
             .isBetween(usage.processNs() - 60_000_000L, usage.processNs() + 60_000_000L);
-        assertThat(usage.top(1, 0)).startsWith("cpu-burner ");
+        assertThat(usage.top(1, 0)).startsWith(usage.threads().get(0).name() + " ");
     }
 
     @Test
