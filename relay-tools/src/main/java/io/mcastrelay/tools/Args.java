@@ -1,6 +1,9 @@
 package io.mcastrelay.tools;
 
+import io.mcastrelay.wire.Destination;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -126,6 +129,42 @@ final class Args {
             throw new IllegalArgumentException("missing required option '" + name + "'");
         }
         return value;
+    }
+
+    /**
+     * The option's value as a comma-separated {@code group:port} list: {@code 239.255.6.1:6200,239.255.6.2:6201}.
+     *
+     * @param name the option.
+     * @return the destinations in the order given, at least one, each sent to and received on as given.
+     * @throws IllegalArgumentException naming the option and the bad entry.
+     */
+    List<Destination> destinations(final String name) {
+        return parseDestinations(name, required(name));
+    }
+
+    /**
+     * Parses a comma-separated {@code group:port} list with relay-wire's {@link Destination#parse}; a tool sends to
+     * and joins groups as given, so a remap ({@code ->}) is refused.
+     *
+     * @param option the option the text came from, named in errors.
+     * @param text   the list.
+     * @return the destinations in the order given, at least one.
+     */
+    static List<Destination> parseDestinations(final String option, final String text) {
+        final List<Destination> destinations = new ArrayList<>();
+        for (final String item : text.split(",", -1)) {
+            final String entry = item.trim();
+            try {
+                if (entry.contains("->")) {
+                    throw new IllegalArgumentException("expected group:port");
+                }
+                destinations.add(Destination.parse(entry));
+            } catch (final IllegalArgumentException ex) {
+                throw new IllegalArgumentException(
+                    "option '" + option + "': bad group:port '" + entry + "': " + ex.getMessage(), ex);
+            }
+        }
+        return List.copyOf(destinations);
     }
 
     long longValue(final String name, final long min, final long max) {

@@ -1,5 +1,6 @@
 package io.mcastrelay.tools;
 
+import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Ipv4;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,8 +15,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

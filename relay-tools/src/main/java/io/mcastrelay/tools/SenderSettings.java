@@ -1,10 +1,10 @@
 package io.mcastrelay.tools;
 
+import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.FrameDescriptor;
 import io.mcastrelay.wire.Framing;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,7 +79,7 @@ record SenderSettings(
         return new SenderSettings(
             args.required("--host"),
             args.intValue("--port", 1, 0xFFFF),
-            Destination.parseList("--dest", args.required("--dest")),
+            args.destinations("--dest"),
             args.doubleValue("--rate", 0),
             args.intValue("--payload-bytes", ProbePayload.LENGTH, FrameDescriptor.MAX_PAYLOAD_LENGTH),
             args.isSet("--count") ? args.longValue("--count", 1, Long.MAX_VALUE) : 0,
@@ -89,11 +89,11 @@ record SenderSettings(
     }
 
     static Framing parseFraming(final String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "relay-v1" -> Framing.RELAY_V1;
-            case "length-prefixed" -> Framing.LENGTH_PREFIXED;
-            default -> throw new IllegalArgumentException(
-                "option '--framing' expects relay-v1 or length-prefixed, got '" + text + "'");
-        };
+        try {
+            return Framing.parse(text);
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException("option '--framing' expects relay-v1 or length-prefixed, got '" + text
+                + "'", ex);
+        }
     }
 }

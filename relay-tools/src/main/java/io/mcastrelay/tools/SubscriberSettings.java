@@ -1,5 +1,6 @@
 package io.mcastrelay.tools;
 
+import io.mcastrelay.wire.Destination;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -54,7 +55,7 @@ record SubscriberSettings(String networkInterface, List<Destination> joins, long
         final double durationSeconds = args.isSet("--duration-seconds") ? args.doubleValue("--duration-seconds", 0) : 0;
         return new SubscriberSettings(
             args.required("--interface"),
-            Destination.parseList("--join", args.required("--join")),
+            args.destinations("--join"),
             (long)(durationSeconds * TimeUnit.SECONDS.toNanos(1)),
             args.isSet("--expect") ? args.longValue("--expect", 1, Long.MAX_VALUE) : 0,
             args.isSet("--quiet"),

@@ -1,6 +1,7 @@
 package io.mcastrelay.tools;
 
 import io.mcastrelay.wire.DataFrameFlyweight;
+import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
 import io.mcastrelay.wire.LengthPrefixedDecoder;
 import io.mcastrelay.wire.RelayV1Encoder;

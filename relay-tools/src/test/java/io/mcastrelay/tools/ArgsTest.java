@@ -3,6 +3,7 @@ package io.mcastrelay.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.mcastrelay.wire.Destination;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,10 +82,10 @@ class ArgsTest {
     @Test
     void shouldNameOptionOfBadDestination() {
         assertThatIllegalArgumentException()
-            .isThrownBy(() -> Destination.parseList("--dest", "239.1.1.1:5000,10.0.0.1:5001"))
+            .isThrownBy(() -> Args.parseDestinations("--dest", "239.1.1.1:5000,10.0.0.1:5001"))
             .withMessageContaining("option '--dest'")
             .withMessageContaining("10.0.0.1 is outside 224.0.0.0/4");
-        assertThat(Destination.parseList("--dest", "239.1.1.1:5000, 239.1.1.2:5001"))
+        assertThat(Args.parseDestinations("--dest", "239.1.1.1:5000, 239.1.1.2:5001"))
             .extracting(Destination::toString)
             .containsExactly("239.1.1.1:5000", "239.1.1.2:5001");
     }

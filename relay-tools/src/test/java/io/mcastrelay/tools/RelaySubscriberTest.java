@@ -103,7 +103,7 @@ class RelaySubscriberTest {
     @Test
     void shouldPrintEveryDatagramWithItsSourceAndPayloadInHexWhenAsked() throws IOException {
         final SubscriberSettings printing = new SubscriberSettings("127.0.0.1",
-            Destination.parseList("--join", GROUP + ":" + port), TimeUnit.SECONDS.toNanos(5), 2, true, true);
+            Args.parseDestinations("--join", GROUP + ":" + port), TimeUnit.SECONDS.toNanos(5), 2, true, true);
         try (RelaySubscriber subscriber = new RelaySubscriber(printing, out)) {
             sendPlain(GROUP, "hello");
             sender.send(ByteBuffer.wrap(new byte[] {0, (byte)0xff, 0x10}),
@@ -147,7 +147,7 @@ class RelaySubscriberTest {
     }
 
     private static SubscriberSettings settings(final String joins, final long expect, final double seconds) {
-        return new SubscriberSettings("127.0.0.1", Destination.parseList("--join", joins),
+        return new SubscriberSettings("127.0.0.1", Args.parseDestinations("--join", joins),
             (long)(seconds * 1e9), expect, true, false);
     }
 
