@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle, called from one control thread: {@link #start()}, {@link #awaitPosition} while draining, then
  * {@link #close()}. Counters and state may be read from any thread.
  */
-public final class Egress implements AutoCloseable {
+public final class Egress implements EgressStatus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Egress.class);
     private static final long ERROR_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
@@ -173,17 +173,12 @@ public final class Egress implements AutoCloseable {
         };
     }
 
-    /** @return the interface datagrams leave from; null before {@link #start()}. */
+    @Override
     public EgressInterface egressInterface() {
         return egressInterface;
     }
 
-    /**
-     * Whether egress runs: started and not closed and, with dedicated threads, every feed's thread alive (a thread
-     * that has not begun to run yet counts as alive).
-     *
-     * @return true from the return of {@link #start()} until {@link #close()} or a thread's death.
-     */
+    @Override
     public boolean isRunning() {
         if (!running) {
             return false;

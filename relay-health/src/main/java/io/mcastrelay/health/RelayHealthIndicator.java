@@ -1,9 +1,9 @@
 package io.mcastrelay.health;
 
-import io.mcastrelay.egress.Egress;
+import io.mcastrelay.egress.EgressStatus;
 import io.mcastrelay.ingress.FeedSettings;
 import io.mcastrelay.ingress.IngressCounters;
-import io.mcastrelay.ingress.IngressServer;
+import io.mcastrelay.ingress.IngressStatus;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -32,8 +32,8 @@ public final class RelayHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         final Health.Builder builder = Health.up();
-        final IngressServer ingress = relay.ingress();
-        final Egress egress = relay.egress();
+        final IngressStatus ingress = relay.ingress();
+        final EgressStatus egress = relay.egress();
         if (relay.recovering()) {
             return builder.down().withDetail("relay", "media driver lost; reconnecting")
                 .withDetail("aeron.driver", "gone").build();

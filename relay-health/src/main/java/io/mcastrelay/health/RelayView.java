@@ -1,15 +1,15 @@
 package io.mcastrelay.health;
 
-import io.mcastrelay.egress.Egress;
-import io.mcastrelay.ingress.IngressServer;
+import io.mcastrelay.egress.EgressStatus;
+import io.mcastrelay.ingress.IngressStatus;
 
 /** What health checks may see of the running relay; implemented by the application's lifecycle. */
 public interface RelayView {
     /** @return ingress, or null before start. */
-    IngressServer ingress();
+    IngressStatus ingress();
 
     /** @return egress, or null before start. */
-    Egress egress();
+    EgressStatus egress();
 
     /** @return whether the Aeron media driver answers. */
     boolean driverAlive();

@@ -11,10 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
-import io.aeron.logbuffer.FrameDescriptor;
-import io.aeron.protocol.DataHeaderFlyweight;
 import io.aeron.status.ReadableCounter;
-import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.RelayCounterTypes;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -30,7 +27,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
-import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
@@ -47,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle, called from one control thread: {@link #start()}, then at shutdown {@link #stopAccepting()},
  * {@link #disconnectAll()}, {@link #awaitDrained(long)} and {@link #close()}.
  */
-public final class IngressServer implements AutoCloseable {
+public final class IngressServer implements IngressStatus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
     /** How long a back-pressured connection waits before it tries to publish again. */
     public static final long DEFAULT_BACK_PRESSURE_RETRY_NS = TimeUnit.MICROSECONDS.toNanos(100);
@@ -194,14 +190,12 @@ public final class IngressServer implements AutoCloseable {
 
     /** A frame is published with one {@code tryClaim}, which throws for more than the publication's max payload. */
     private static void checkOneClaimFits(final FeedSettings feed, final Publication publication) {
-        final int largestMessage = IpcMessageDescriptor.HEADER_LENGTH + feed.maxPayloadBytes();
+        final int largestMessage = IpcSizing.largestMessage(feed.maxPayloadBytes());
         if (largestMessage > publication.maxPayloadLength()) {
-            final int mtu = BitUtil.align(largestMessage + DataHeaderFlyweight.HEADER_LENGTH,
-                FrameDescriptor.FRAME_ALIGNMENT);
             throw new IllegalStateException("feed '" + feed.name() + "': max payload " + feed.maxPayloadBytes()
                 + " bytes needs IPC messages of " + largestMessage + " bytes, but channel " + feed.channel()
-                + " takes at most " + publication.maxPayloadLength() + " in one claim; set mtu=" + mtu
-                + " (or more) on the channel");
+                + " takes at most " + publication.maxPayloadLength() + " in one claim; set mtu="
+                + IpcSizing.mtu(feed.maxPayloadBytes()) + " (or more) on the channel");
         }
     }
 
@@ -230,7 +224,7 @@ public final class IngressServer implements AutoCloseable {
         }
     }
 
-    /** @return the feeds, in configuration order. */
+    @Override
     public List<FeedSettings> feeds() {
         return settings;
     }
@@ -254,22 +248,12 @@ public final class IngressServer implements AutoCloseable {
         return ((InetSocketAddress)ingressFeed.serverChannel.localAddress()).getPort();
     }
 
-    /**
-     * Whether a feed's listener is bound and accepting.
-     *
-     * @param feed the feed's name.
-     * @return true while it accepts connections.
-     */
+    @Override
     public boolean isListening(final String feed) {
         return boundPort(feed) > 0 && !feeds.get(feed).closing;
     }
 
-    /**
-     * A feed's counters.
-     *
-     * @param feed the feed's name.
-     * @return its counters.
-     */
+    @Override
     public IngressCounters counters(final String feed) {
         return feeds.get(feed).counters;
     }
