@@ -12,8 +12,8 @@ import io.netty.handler.ssl.ClientAuth;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Maps and checks a feed's TLS and PROXY protocol properties for {@link RelaySettings}: each bad one stops
- * start-up naming it, including TLS files that do not load (they are loaded here once, as ingress will).
+ * Maps a feed's TLS properties for {@link RelaySettings}: each bad one stops start-up naming it, including TLS files
+ * that do not load (they are loaded here once, as ingress will). The PROXY protocol's rules are {@link FeedSettings}'.
  */
 final class FeedSecuritySettings {
     private FeedSecuritySettings() {
@@ -88,30 +88,6 @@ final class FeedSecuritySettings {
                     tls.allowedClients().get(j), ex.getMessage());
             }
         }
-    }
-
-    /**
-     * The feed's proxy sources, checked.
-     *
-     * @param feed   what Spring bound.
-     * @param prefix {@code relay.feeds[i].}
-     * @return the CIDRs.
-     * @throws InvalidConfigurationPropertyValueException naming the first bad property.
-     */
-    static List<String> proxySources(final RelayProperties.Feed feed, final String prefix) {
-        if (feed.proxyProtocol() && feed.proxySources().isEmpty()) {
-            throw new InvalidConfigurationPropertyValueException(prefix + "proxy-sources", feed.proxySources(),
-                "list the load balancer's subnets, the only peers that may send a PROXY header");
-        }
-        for (int j = 0; j < feed.proxySources().size(); j++) {
-            try {
-                FeedSettings.parseSource(feed.proxySources().get(j));
-            } catch (final IllegalArgumentException ex) {
-                throw new InvalidConfigurationPropertyValueException(prefix + "proxy-sources[" + j + "]",
-                    feed.proxySources().get(j), ex.getMessage().replace("allowed source", "proxy source"));
-            }
-        }
-        return feed.proxySources();
     }
 
     private static Path requiredFile(final String file, final String property) {

@@ -92,12 +92,12 @@ public record RelayProperties(
      */
     public record Egress(
         @NotBlank @DefaultValue("lo") String networkInterface,
-        @Min(1) @Max(255) @DefaultValue("16") int ttl,
+        @DefaultValue("16") int ttl,
         @DefaultValue("true") boolean loopback,
         @NotNull @DefaultValue("0B") DataSize sendBuffer,
         @NotBlank @DefaultValue("event-loop") String threading,
         @NotBlank @DefaultValue("backoff") String idleStrategy,
-        @Min(1) @Max(1024) @DefaultValue("256") int batchSize) {
+        @DefaultValue("256") int batchSize) {
     }
 
     /**
@@ -139,7 +139,7 @@ public record RelayProperties(
         @NotNull @DefaultValue("8472B") DataSize maxPayload,
         @NotEmpty @DefaultValue({"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8"})
         List<String> allowedSources,
-        @Min(1) @DefaultValue("4") int maxConnections,
+        @DefaultValue("4") int maxConnections,
         @NotNull @DefaultValue("10s") Duration idleTimeout,
         @Min(1) Integer streamId,
         @Valid @NotNull @DefaultValue Tls tls,

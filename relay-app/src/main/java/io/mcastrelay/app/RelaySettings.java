@@ -4,15 +4,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.mcastrelay.egress.EgressInterface;
 import io.mcastrelay.egress.EgressSettings;
 import io.mcastrelay.ingress.FeedSettings;
+import io.mcastrelay.ingress.IpcSizing;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
-import io.mcastrelay.wire.IpcMessageDescriptor;
+import io.mcastrelay.wire.InvalidSettingException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 
@@ -46,10 +46,6 @@ public record RelaySettings(
     long drainTimeoutNs,
     DriverTimeouts driverTimeouts) {
 
-    private static final int AERON_FRAME_HEADER = 32;
-    private static final int AERON_MAX_MTU = 65_504;
-    private static final int AERON_DEFAULT_MTU = 1408;
-
     /**
      * Maps and checks the properties.
      *
@@ -59,17 +55,17 @@ public record RelaySettings(
      * @throws InvalidConfigurationPropertyValueException naming the first bad property.
      */
     public static RelaySettings from(final RelayProperties properties, final Environment environment) {
-        final long termLength = properties.aeron().termLength().toBytes();
-        if (termLength < 64 * 1024 || termLength > 1024 * 1024 * 1024 || Long.bitCount(termLength) != 1) {
+        try {
+            IpcSizing.checkTermLength(properties.aeron().termLength().toBytes());
+        } catch (final InvalidSettingException ex) {
             throw new InvalidConfigurationPropertyValueException("relay.aeron.term-length",
-                properties.aeron().termLength(), "must be a power of two from 64KB to 1GB");
+                properties.aeron().termLength(), ex.reason());
         }
         final Map<Integer, String> ports = new HashMap<>();
         claimPort(ports, environment.getProperty("server.port", Integer.class), "server.port (health)");
         claimPort(ports, environment.getProperty("management.server.port", Integer.class), "management.server.port");
         final Map<String, Integer> names = new HashMap<>();
         final Map<Integer, String> streamIds = new HashMap<>();
-        final Map<Long, String> egressDestinations = new HashMap<>();
         final List<FeedSettings> feeds = new ArrayList<>();
         final List<EgressSettings.Feed> egressFeeds = new ArrayList<>();
         for (int i = 0; i < properties.feeds().size(); i++) {
@@ -90,8 +86,8 @@ public record RelaySettings(
                 throw new InvalidConfigurationPropertyValueException(prefix + "stream-id", streamId,
                     "Aeron stream id is already used by feed '" + streamClash + "'");
             }
-            final List<Destination> destinations = destinations(feed, prefix, egressDestinations);
-            final FeedSettings settings = feedSettings(properties, feed, prefix, i, streamId, destinations);
+            final List<Destination> destinations = destinations(feed, prefix);
+            final FeedSettings settings = feedSettings(properties, feed, prefix, streamId, destinations);
             feeds.add(settings);
             egressFeeds.add(new EgressSettings.Feed(feed.name(), settings.channel(), streamId, destinations));
         }
@@ -149,30 +145,16 @@ public record RelaySettings(
         }
     }
 
-    private static List<Destination> destinations(
-        final RelayProperties.Feed feed, final String prefix, final Map<Long, String> egressDestinations) {
+    private static List<Destination> destinations(final RelayProperties.Feed feed, final String prefix) {
         final List<Destination> destinations = new ArrayList<>();
         for (int j = 0; j < feed.destinations().size(); j++) {
             final String text = feed.destinations().get(j);
-            final String property = prefix + "destinations[" + j + "]";
-            final Destination destination;
             try {
-                destination = Destination.parse(text);
+                destinations.add(Destination.parse(text));
             } catch (final IllegalArgumentException ex) {
-                throw new InvalidConfigurationPropertyValueException(property, text, ex.getMessage());
+                throw new InvalidConfigurationPropertyValueException(prefix + "destinations[" + j + "]", text,
+                    ex.getMessage());
             }
-            for (final Destination earlier : destinations) {
-                if (earlier.key() == destination.key()) {
-                    throw new InvalidConfigurationPropertyValueException(property, text,
-                        "destination is listed twice in this feed");
-                }
-            }
-            final String other = egressDestinations.putIfAbsent(destination.egressKey(), feed.name());
-            if (other != null) {
-                throw new InvalidConfigurationPropertyValueException(property, text,
-                    "the VPC-side group:port is already emitted by feed '" + other + "'");
-            }
-            destinations.add(destination);
         }
         return destinations;
     }
@@ -181,73 +163,38 @@ public record RelaySettings(
         final RelayProperties properties,
         final RelayProperties.Feed feed,
         final String prefix,
-        final int index,
         final int streamId,
         final List<Destination> destinations) {
-        final Framing framing = switch (feed.framing().toLowerCase(Locale.ROOT)) {
-            case "relay-v1" -> Framing.RELAY_V1;
-            case "length-prefixed" -> Framing.LENGTH_PREFIXED;
-            default -> throw new InvalidConfigurationPropertyValueException(prefix + "framing", feed.framing(),
-                "framing must be relay-v1 or length-prefixed");
+        final Framing framing;
+        try {
+            framing = Framing.parse(feed.framing());
+        } catch (final IllegalArgumentException ex) {
+            throw new InvalidConfigurationPropertyValueException(prefix + "framing", feed.framing(), ex.getMessage());
+        }
+        // A size beyond the limit stays beyond it as an int, for FeedSettings to refuse.
+        final int maxPayload = (int)Math.max(-1, Math.min(feed.maxPayload().toBytes(),
+            FeedSettings.MAX_PAYLOAD_BYTES_LIMIT + 1L));
+        try {
+            final String channel = IpcSizing.channel(feed.name(), properties.aeron().termLength().toBytes(),
+                maxPayload);
+            return new FeedSettings(feed.name(), properties.ingress().bindAddress(), feed.port(), framing,
+                destinations, maxPayload, feed.allowedSources(), feed.maxConnections(), feed.idleTimeout().toNanos(),
+                channel, streamId, FeedSecuritySettings.tls(feed.tls(), prefix + "tls."), feed.proxyProtocol(),
+                feed.proxySources());
+        } catch (final InvalidSettingException ex) {
+            throw new InvalidConfigurationPropertyValueException(prefix + ex.setting(), propertyValue(feed, ex),
+                ex.reason());
+        }
+    }
+
+    /** The value as configured, where the record holds it converted (sizes, durations). */
+    private static Object propertyValue(final RelayProperties.Feed feed, final InvalidSettingException ex) {
+        return switch (ex.setting()) {
+            case "max-payload" -> feed.maxPayload();
+            case "idle-timeout" -> feed.idleTimeout();
+            case "destinations" -> feed.destinations();
+            default -> ex.value();
         };
-        if (framing == Framing.LENGTH_PREFIXED && destinations.size() != 1) {
-            throw new InvalidConfigurationPropertyValueException(prefix + "destinations", feed.destinations(),
-                "the length-prefixed framing sends every datagram to one destination: list exactly one");
-        }
-        final long maxPayload = feed.maxPayload().toBytes();
-        if (maxPayload < 0 || maxPayload > FeedSettings.MAX_PAYLOAD_BYTES_LIMIT) {
-            throw new InvalidConfigurationPropertyValueException(prefix + "max-payload", feed.maxPayload(),
-                "must lie in 0.." + FeedSettings.MAX_PAYLOAD_BYTES_LIMIT + " bytes (8472 keeps datagrams within "
-                    + "the Transit Gateway's 8500-byte limit)");
-        }
-        for (int j = 0; j < feed.allowedSources().size(); j++) {
-            try {
-                FeedSettings.parseSource(feed.allowedSources().get(j));
-            } catch (final IllegalArgumentException ex) {
-                throw new InvalidConfigurationPropertyValueException(prefix + "allowed-sources[" + j + "]",
-                    feed.allowedSources().get(j), ex.getMessage());
-            }
-        }
-        if (feed.idleTimeout().isNegative() || feed.idleTimeout().isZero()) {
-            throw new InvalidConfigurationPropertyValueException(prefix + "idle-timeout", feed.idleTimeout(),
-                "must be positive");
-        }
-        final long termLength = properties.aeron().termLength().toBytes();
-        final String channel = ipcChannel(termLength, (int)maxPayload);
-        if (mtu((int)maxPayload) > termLength / 8) {
-            throw new InvalidConfigurationPropertyValueException(prefix + "max-payload", feed.maxPayload(),
-                "a message this large needs relay.aeron.term-length of at least " + termLengthFor((int)maxPayload)
-                    + " bytes (Aeron allows one eighth of a term per message)");
-        }
-        return new FeedSettings(feed.name(), properties.ingress().bindAddress(), feed.port(), framing,
-            destinations, (int)maxPayload, feed.allowedSources(), feed.maxConnections(),
-            feed.idleTimeout().toNanos(), channel, streamId, FeedSecuritySettings.tls(feed.tls(), prefix + "tls."),
-            feed.proxyProtocol(), FeedSecuritySettings.proxySources(feed, prefix));
-    }
-
-    /**
-     * The IPC channel of a feed: its term length, and an MTU large enough that the largest allowed message is one
-     * Aeron claim (never fragmented, never dropped for size).
-     *
-     * @param termLength      bytes per term.
-     * @param maxPayloadBytes the feed's maximum payload.
-     * @return for example {@code aeron:ipc?term-length=8388608|mtu=8576}.
-     */
-    static String ipcChannel(final long termLength, final int maxPayloadBytes) {
-        return "aeron:ipc?term-length=" + termLength + "|mtu=" + mtu(maxPayloadBytes);
-    }
-
-    private static int mtu(final int maxPayloadBytes) {
-        final int needed = maxPayloadBytes + IpcMessageDescriptor.HEADER_LENGTH + AERON_FRAME_HEADER;
-        return Math.min(AERON_MAX_MTU, Math.max(AERON_DEFAULT_MTU, (needed + 31) & ~31));
-    }
-
-    private static long termLengthFor(final int maxPayloadBytes) {
-        long termLength = 64 * 1024;
-        while (mtu(maxPayloadBytes) > termLength / 8) {
-            termLength *= 2;
-        }
-        return termLength;
     }
 
     private static EgressSettings egressSettings(
@@ -258,15 +205,14 @@ public record RelaySettings(
             throw new InvalidConfigurationPropertyValueException("relay.egress.network-interface",
                 egress.networkInterface(), ex.getMessage());
         }
-        if (!EgressSettings.THREADINGS.contains(egress.threading().toLowerCase(Locale.ROOT))) {
-            throw new InvalidConfigurationPropertyValueException("relay.egress.threading",
-                egress.threading(), "must be one of " + EgressSettings.THREADINGS);
+        try {
+            return new EgressSettings(egress.networkInterface(), egress.ttl(), egress.loopback(),
+                (int)egress.sendBuffer().toBytes(), egress.threading(), egress.idleStrategy(), egress.batchSize(),
+                feeds);
+        } catch (final InvalidSettingException ex) {
+            final String property = ex.setting().startsWith("feeds[") ? "relay." + ex.setting()
+                : "relay.egress." + ex.setting();
+            throw new InvalidConfigurationPropertyValueException(property, ex.value(), ex.reason());
         }
-        if (!EgressSettings.IDLE_STRATEGIES.contains(egress.idleStrategy().toLowerCase(Locale.ROOT))) {
-            throw new InvalidConfigurationPropertyValueException("relay.egress.idle-strategy",
-                egress.idleStrategy(), "must be one of " + EgressSettings.IDLE_STRATEGIES);
-        }
-        return new EgressSettings(egress.networkInterface(), egress.ttl(), egress.loopback(),
-            (int)egress.sendBuffer().toBytes(), egress.threading(), egress.idleStrategy(), egress.batchSize(), feeds);
     }
 }

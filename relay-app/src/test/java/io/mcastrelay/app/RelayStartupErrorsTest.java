@@ -58,6 +58,10 @@ class RelayStartupErrorsTest {
         "relay.feeds[1].stream-id       | 1001               | stream id is already used by feed 'test'",
         "relay.egress.network-interface | nosuchif0          | no interface named 'nosuchif0'",
         "relay.egress.idle-strategy     | spin-a-lot         | must be one of",
+        "relay.egress.threading         | pooled             | must be one of [event-loop, dedicated]",
+        "relay.egress.ttl               | 0                  | is outside 1..255",
+        "relay.egress.batch-size        | 1025               | is outside 1..1024",
+        "relay.feeds[1].max-connections | 0                  | must be at least 1",
         "relay.aeron.term-length        | 100KB              | power of two",
         "relay.feeds[0].idle-timeout    | 0s                 | must be positive",
         "relay.ingress.ack-interval     | 0ms                | must lie between 1ms and 1s",
@@ -75,6 +79,24 @@ class RelayStartupErrorsTest {
             assertThat(cause).as("failure names the property").isNotNull();
             final var invalid = (InvalidConfigurationPropertyValueException)cause;
             assertThat(invalid.getName()).isEqualTo(property);
+            assertThat(invalid.getReason()).contains(reason);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "relay.feeds[0].framing | length-prefixed | relay.feeds[0].destinations | needs exactly one destination",
+        "relay.feeds[0].proxy-protocol | true | relay.feeds[0].proxy-sources | must not be empty",
+        "relay.feeds[1].destinations[0] | 239.9.9.9:7000->239.255.6.2:6201 | relay.feeds[1].destinations[0] | "
+            + "already emitted by feed 'test'",
+    })
+    void shouldStopStartUpNamingTheSettingARuleAcrossSettingsBlames(
+        final String property, final String value, final String blamed, final String reason) {
+        runner.withPropertyValues(with(property + "=" + value)).run(context -> {
+            assertThat(context).hasFailed();
+            final InvalidConfigurationPropertyValueException invalid = (InvalidConfigurationPropertyValueException)
+                rootCause(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+            assertThat(invalid.getName()).isEqualTo(blamed);
             assertThat(invalid.getReason()).contains(reason);
         });
     }
@@ -105,8 +127,6 @@ class RelayStartupErrorsTest {
     @CsvSource(delimiter = '|', value = {
         "relay.feeds[0].port            | 70000 | feeds[0].port",
         "relay.feeds[0].port            | 0     | feeds[0].port",
-        "relay.egress.ttl               | 0     | egress.ttl",
-        "relay.feeds[1].max-connections | 0     | feeds[1].maxConnections",
         "relay.feeds[0].name            | 'te st' | feeds[0].name",
         "relay.feeds[0].name            | -test | feeds[0].name",
     })
@@ -142,13 +162,6 @@ class RelayStartupErrorsTest {
             .isEqualTo(settings.feeds().get(1).destinations());
         assertThat(settings.driverTimeouts()).as("Aeron's own defaults").isEqualTo(new RelaySettings.DriverTimeouts(
             10_000_000_000L, 5_000_000_000L, 10_000_000_000L));
-    }
-
-    @Test
-    void shouldSizeTheIpcMtuSoTheLargestPayloadIsOneClaim() {
-        assertThat(RelaySettings.ipcChannel(65536, 100)).endsWith("mtu=1408");
-        assertThat(RelaySettings.ipcChannel(65536, 8472)).endsWith("mtu=8576");
-        assertThat(RelaySettings.ipcChannel(65536, 65424)).endsWith("mtu=65504");
     }
 
     private static String[] with(final String override) {

@@ -1,11 +1,14 @@
 package io.mcastrelay.egress;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.InvalidSettingException;
 
 /**
  * What egress needs: the interface and socket options to send with, who runs it, and each feed's stream
@@ -42,42 +45,47 @@ public record EgressSettings(
     public static final List<String> IDLE_STRATEGIES = List.of("backoff", "busy-spin", "yielding", "sleeping");
 
     /**
-     * Checks every field.
+     * Checks every field: the only place the rules of egress settings live.
      *
-     * @throws IllegalArgumentException naming the field.
+     * @throws InvalidSettingException naming the setting as in the properties ({@code ttl}, {@code threading}, ...;
+     *                                 {@code feeds[i].destinations[j]} for a feed's) and the problem.
      */
     public EgressSettings {
-        if (networkInterface == null || networkInterface.isBlank()) {
-            throw new IllegalArgumentException("egress interface must be set (a name such as eth0, or an address)");
-        }
-        if (ttl < 1 || ttl > 255) {
-            throw new IllegalArgumentException("egress ttl " + ttl + " is outside 1..255");
-        }
-        if (sendBufferBytes < 0) {
-            throw new IllegalArgumentException("egress send buffer " + sendBufferBytes + " is negative");
-        }
-        threading = threading == null ? "event-loop" : threading.toLowerCase(Locale.ROOT);
-        if (!THREADINGS.contains(threading)) {
-            throw new IllegalArgumentException("egress threading '" + threading + "' is none of " + THREADINGS);
-        }
-        idleStrategy = idleStrategy == null ? "backoff" : idleStrategy.toLowerCase(Locale.ROOT);
-        if (!IDLE_STRATEGIES.contains(idleStrategy)) {
-            throw new IllegalArgumentException(
-                "egress idle strategy '" + idleStrategy + "' is none of " + IDLE_STRATEGIES);
-        }
-        if (batchSize < 1 || batchSize > Sendmmsg.MAX_MESSAGES) {
-            throw new IllegalArgumentException(
-                "egress batch size " + batchSize + " is outside 1.." + Sendmmsg.MAX_MESSAGES);
-        }
-        if (feeds == null) {
-            throw new IllegalArgumentException("egress feeds must be set");
-        }
+        require(networkInterface != null && !networkInterface.isBlank(), "network-interface", networkInterface,
+            "egress interface must be set (a name such as eth0, or an address)");
+        require(ttl >= 1 && ttl <= 255, "ttl", ttl, "egress ttl " + ttl + " is outside 1..255");
+        require(sendBufferBytes >= 0, "send-buffer", sendBufferBytes,
+            "egress send buffer " + sendBufferBytes + " is negative");
+        final String threadingGiven = threading;
+        threading = threading == null ? "event-loop" : threading.trim().toLowerCase(Locale.ROOT);
+        require(THREADINGS.contains(threading), "threading", threadingGiven, "must be one of " + THREADINGS);
+        final String idleStrategyGiven = idleStrategy;
+        idleStrategy = idleStrategy == null ? "backoff" : idleStrategy.trim().toLowerCase(Locale.ROOT);
+        require(IDLE_STRATEGIES.contains(idleStrategy), "idle-strategy", idleStrategyGiven,
+            "must be one of " + IDLE_STRATEGIES);
+        require(batchSize >= 1 && batchSize <= Sendmmsg.MAX_MESSAGES, "batch-size", batchSize,
+            "egress batch size " + batchSize + " is outside 1.." + Sendmmsg.MAX_MESSAGES);
+        require(feeds != null, "feeds", null, "egress feeds must be set");
         feeds = List.copyOf(feeds);
         final Set<String> names = new HashSet<>();
-        for (final Feed feed : feeds) {
-            if (!names.add(feed.name())) {
-                throw new IllegalArgumentException("egress feed '" + feed.name() + "' is listed twice");
+        final Map<Long, String> emitted = new HashMap<>();
+        for (int i = 0; i < feeds.size(); i++) {
+            final Feed feed = feeds.get(i);
+            require(names.add(feed.name()), "feeds[" + i + "].name", feed.name(),
+                "egress feed '" + feed.name() + "' is listed twice");
+            for (int j = 0; j < feed.destinations().size(); j++) {
+                final Destination destination = feed.destinations().get(j);
+                final String other = emitted.putIfAbsent(destination.egressKey(), feed.name());
+                require(other == null, "feeds[" + i + "].destinations[" + j + "]", destination,
+                    "the VPC-side group:port is already emitted by feed '" + other + "'");
             }
+        }
+    }
+
+    private static void require(final boolean condition, final String setting, final Object value,
+        final String reason) {
+        if (!condition) {
+            throw new InvalidSettingException("egress", setting, value, reason);
         }
     }
 

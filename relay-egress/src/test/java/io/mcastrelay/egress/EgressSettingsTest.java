@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.InvalidSettingException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.SleepingIdleStrategy;
@@ -43,33 +44,48 @@ class EgressSettingsTest {
 
     static Stream<Arguments> badFields() {
         return Stream.of(
-            bad("no interface", spec -> spec.networkInterface = null, "egress interface must be set"),
-            bad("blank interface", spec -> spec.networkInterface = " ", "egress interface must be set"),
-            bad("ttl 0", spec -> spec.ttl = 0, "egress ttl 0 is outside 1..255"),
-            bad("ttl 256", spec -> spec.ttl = 256, "egress ttl 256 is outside 1..255"),
-            bad("negative send buffer", spec -> spec.sendBufferBytes = -1, "egress send buffer -1 is negative"),
-            bad("unknown idle strategy", spec -> spec.idleStrategy = "Spinning",
-                "egress idle strategy 'spinning' is none of [backoff, busy-spin, yielding, sleeping]"),
-            bad("unknown threading", spec -> spec.threading = "pooled",
-                "egress threading 'pooled' is none of [event-loop, dedicated]"),
-            bad("batch size 0", spec -> spec.batchSize = 0, "egress batch size 0 is outside 1..1024"),
-            bad("batch size 1025", spec -> spec.batchSize = 1025, "egress batch size 1025 is outside 1..1024"),
-            bad("no feeds", spec -> spec.feeds = null, "egress feeds must be set"),
+            bad("no interface", spec -> spec.networkInterface = null, "network-interface",
+                "egress interface must be set"),
+            bad("blank interface", spec -> spec.networkInterface = " ", "network-interface",
+                "egress interface must be set"),
+            bad("ttl 0", spec -> spec.ttl = 0, "ttl", "egress ttl 0 is outside 1..255"),
+            bad("ttl 256", spec -> spec.ttl = 256, "ttl", "egress ttl 256 is outside 1..255"),
+            bad("negative send buffer", spec -> spec.sendBufferBytes = -1, "send-buffer",
+                "egress send buffer -1 is negative"),
+            bad("unknown idle strategy", spec -> spec.idleStrategy = "Spinning", "idle-strategy",
+                "must be one of [backoff, busy-spin, yielding, sleeping]"),
+            bad("unknown threading", spec -> spec.threading = "pooled", "threading",
+                "must be one of [event-loop, dedicated]"),
+            bad("batch size 0", spec -> spec.batchSize = 0, "batch-size", "egress batch size 0 is outside 1..1024"),
+            bad("batch size 1025", spec -> spec.batchSize = 1025, "batch-size",
+                "egress batch size 1025 is outside 1..1024"),
+            bad("no feeds", spec -> spec.feeds = null, "feeds", "egress feeds must be set"),
             bad("duplicate feed", spec -> spec.feeds = List.of(PROD,
-                new EgressSettings.Feed("prod", "aeron:ipc", 11, DESTINATIONS)), "egress feed 'prod' is listed twice"));
+                new EgressSettings.Feed("prod", "aeron:ipc", 11, DESTINATIONS)), "feeds[1].name",
+                "egress feed 'prod' is listed twice"),
+            bad("two feeds emitting one VPC-side group:port", spec -> spec.feeds = List.of(PROD,
+                new EgressSettings.Feed("test", "aeron:ipc", 11,
+                    List.of(Destination.parse("239.9.9.9:7000->239.1.1.1:5000")))),
+                "feeds[1].destinations[0]", "the VPC-side group:port is already emitted by feed 'prod'"));
     }
 
-    private static Arguments bad(final String what, final Consumer<Spec> breakIt, final String problem) {
-        return Arguments.of(what, breakIt, problem);
+    private static Arguments bad(
+        final String what, final Consumer<Spec> breakIt, final String setting, final String problem) {
+        return Arguments.of(what, breakIt, setting, problem);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFields")
-    void shouldRejectEachBadFieldNamingIt(final String what, final Consumer<Spec> breakIt, final String problem) {
+    void shouldRejectEachBadFieldNamingIt(
+        final String what, final Consumer<Spec> breakIt, final String setting, final String problem) {
         final Spec spec = new Spec();
         breakIt.accept(spec);
 
-        assertThatThrownBy(spec::build).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(problem);
+        assertThatThrownBy(spec::build).isInstanceOfSatisfying(InvalidSettingException.class, ex -> {
+            assertThat(ex.setting()).isEqualTo(setting);
+            assertThat(ex.reason()).startsWith(problem);
+            assertThat(ex.getMessage()).isEqualTo("egress: " + ex.reason());
+        });
     }
 
     @Test
@@ -113,7 +129,7 @@ class EgressSettingsTest {
     void shouldAcceptTheBoundsAndCopyTheLists() {
         final Spec spec = new Spec();
         spec.ttl = 255;
-        final List<Destination> destinations = new ArrayList<>(DESTINATIONS);
+        final List<Destination> destinations = new ArrayList<>(List.of(Destination.parse("239.1.1.2:5000")));
         final EgressSettings.Feed feed = new EgressSettings.Feed("b", "aeron:ipc", 2, destinations);
         final List<EgressSettings.Feed> feeds = new ArrayList<>(List.of(PROD, feed));
         spec.feeds = feeds;
@@ -123,7 +139,7 @@ class EgressSettingsTest {
 
         assertThat(settings.ttl()).isEqualTo(255);
         assertThat(settings.feeds()).extracting(EgressSettings.Feed::name).containsExactly("prod", "b");
-        assertThat(settings.feeds().get(1).destinations()).containsExactlyElementsOf(DESTINATIONS);
+        assertThat(settings.feeds().get(1).destinations()).containsExactly(Destination.parse("239.1.1.2:5000"));
         spec.ttl = 1;
         spec.feeds = List.of();
         assertThat(spec.build().feeds()).isEmpty();

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
+import io.mcastrelay.wire.InvalidSettingException;
 import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
@@ -54,41 +55,46 @@ public record FeedSettings(
     public static final int MAX_PAYLOAD_BYTES_LIMIT = 65_504 - 32 - IpcMessageDescriptor.HEADER_LENGTH;
 
     /**
-     * Checks every field.
+     * Checks every field: the only place the rules of a feed's settings live.
      *
-     * @throws IllegalArgumentException naming the feed and the field.
+     * @throws InvalidSettingException naming the feed, the setting (as in the properties: {@code max-payload},
+     *                                 {@code allowed-sources[0]}, ...) and the problem.
      */
     public FeedSettings {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("feed name must not be blank");
+            throw new InvalidSettingException("", "name", name, "feed name must not be blank");
         }
-        require(bindAddress != null && !bindAddress.isBlank(), name, "bind address must be set (0.0.0.0 for all)");
-        require(port >= 0 && port <= 65535, name, "port " + port + " is outside 0..65535 (0 picks a free port)");
-        require(framing != null, name, "framing must be set");
-        require(destinations != null && !destinations.isEmpty(), name, "destinations must not be empty");
+        require(bindAddress != null && !bindAddress.isBlank(), name, "bind-address", bindAddress,
+            "bind address must be set (0.0.0.0 for all)");
+        require(port >= 0 && port <= 65535, name, "port", port, "port " + port
+            + " is outside 0..65535 (0 picks a free port)");
+        require(framing != null, name, "framing", null, "framing must be set");
+        require(destinations != null && !destinations.isEmpty(), name, "destinations", destinations,
+            "destinations must not be empty");
         destinations = List.copyOf(destinations);
-        require(framing != Framing.LENGTH_PREFIXED || destinations.size() == 1, name,
+        require(framing != Framing.LENGTH_PREFIXED || destinations.size() == 1, name, "destinations", destinations,
             "the length-prefixed framing needs exactly one destination, not " + destinations.size());
         final Set<Long> keys = new HashSet<>();
-        for (final Destination destination : destinations) {
-            require(keys.add(destination.key()), name, "destination " + destination + " is listed twice");
+        for (int i = 0; i < destinations.size(); i++) {
+            final Destination destination = destinations.get(i);
+            require(keys.add(destination.key()), name, "destinations[" + i + "]", destination,
+                "destination " + destination + " is listed twice in this feed");
         }
-        require(maxPayloadBytes >= 0 && maxPayloadBytes <= MAX_PAYLOAD_BYTES_LIMIT, name,
-            "max payload " + maxPayloadBytes + " is outside 0.." + MAX_PAYLOAD_BYTES_LIMIT);
+        require(maxPayloadBytes >= 0 && maxPayloadBytes <= MAX_PAYLOAD_BYTES_LIMIT, name, "max-payload",
+            maxPayloadBytes, "must lie in 0.." + MAX_PAYLOAD_BYTES_LIMIT
+                + " bytes (8472 keeps datagrams within the Transit Gateway's 8500-byte limit)");
         allowedSources = List.copyOf(allowedSources == null ? List.of() : allowedSources);
-        require(!allowedSources.isEmpty(), name, "allowed sources must not be empty (0.0.0.0/0 allows everyone)");
-        for (final String cidr : allowedSources) {
-            parseCidr(name, cidr);
-        }
-        require(maxConnections >= 1, name, "max connections must be at least 1");
-        require(idleTimeoutNs > 0, name, "idle timeout must be positive");
-        require(channel != null && channel.startsWith("aeron:"), name, "channel '" + channel + "' is no Aeron URI");
+        require(!allowedSources.isEmpty(), name, "allowed-sources", allowedSources,
+            "allowed sources must not be empty (0.0.0.0/0 allows everyone)");
+        sourceRules(name, "allowed-sources", allowedSources);
+        require(maxConnections >= 1, name, "max-connections", maxConnections, "max connections must be at least 1");
+        require(idleTimeoutNs > 0, name, "idle-timeout", idleTimeoutNs, "idle timeout must be positive");
+        require(channel != null && channel.startsWith("aeron:"), name, "channel", channel,
+            "channel '" + channel + "' is no Aeron URI");
         proxySources = List.copyOf(proxySources == null ? List.of() : proxySources);
-        require(!proxyProtocol || !proxySources.isEmpty(), name,
+        require(!proxyProtocol || !proxySources.isEmpty(), name, "proxy-sources", proxySources,
             "proxy sources must not be empty with the PROXY protocol on (list the load balancer's subnets)");
-        for (final String cidr : proxySources) {
-            parseCidr(name, cidr);
-        }
+        sourceRules(name, "proxy-sources", proxySources);
     }
 
     /**
@@ -120,11 +126,7 @@ public record FeedSettings(
      * @return one accept rule per CIDR.
      */
     public IpSubnetFilterRule[] proxySourceRules() {
-        final IpSubnetFilterRule[] rules = new IpSubnetFilterRule[proxySources.size()];
-        for (int i = 0; i < rules.length; i++) {
-            rules[i] = parseCidr(name, proxySources.get(i));
-        }
-        return rules;
+        return sourceRules(name, "proxy-sources", proxySources);
     }
 
     /**
@@ -133,19 +135,21 @@ public record FeedSettings(
      * @return one accept rule per CIDR.
      */
     public IpSubnetFilterRule[] sourceRules() {
-        final IpSubnetFilterRule[] rules = new IpSubnetFilterRule[allowedSources.size()];
-        for (int i = 0; i < rules.length; i++) {
-            rules[i] = parseCidr(name, allowedSources.get(i));
-        }
-        return rules;
+        return sourceRules(name, "allowed-sources", allowedSources);
     }
 
-    private static IpSubnetFilterRule parseCidr(final String feed, final String cidr) {
-        try {
-            return parseSource(cidr);
-        } catch (final IllegalArgumentException ex) {
-            throw new IllegalArgumentException("feed '" + feed + "': " + ex.getMessage(), ex);
+    private static IpSubnetFilterRule[] sourceRules(final String feed, final String setting, final List<String> cidrs) {
+        final IpSubnetFilterRule[] rules = new IpSubnetFilterRule[cidrs.size()];
+        for (int i = 0; i < rules.length; i++) {
+            try {
+                rules[i] = parseSource(cidrs.get(i));
+            } catch (final IllegalArgumentException ex) {
+                final String reason = "proxy-sources".equals(setting) ?
+                    ex.getMessage().replace("allowed source", "proxy source") : ex.getMessage();
+                throw new InvalidSettingException("feed '" + feed + "'", setting + "[" + i + "]", cidrs.get(i), reason);
+            }
         }
+        return rules;
     }
 
     /**
@@ -178,9 +182,10 @@ public record FeedSettings(
         return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
     }
 
-    private static void require(final boolean condition, final String feed, final String message) {
+    private static void require(
+        final boolean condition, final String feed, final String setting, final Object value, final String reason) {
         if (!condition) {
-            throw new IllegalArgumentException("feed '" + feed + "': " + message);
+            throw new InvalidSettingException("feed '" + feed + "'", setting, value, reason);
         }
     }
 }

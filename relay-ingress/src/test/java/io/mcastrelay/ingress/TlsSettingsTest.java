@@ -81,7 +81,7 @@ class TlsSettingsTest {
                 + "balancer's subnets)");
         assertThatThrownBy(() -> new FeedSettings("nlb", "0.0.0.0", 0, Framing.RELAY_V1, destinations, 1328,
             List.of("0.0.0.0/0"), 4, RELOAD_NS, "aeron:ipc", 1, null, true, List.of("10.0.0.0/33")))
-            .hasMessageContaining("feed 'nlb': allowed source '10.0.0.0/33' is not a CIDR");
+            .hasMessageContaining("feed 'nlb': proxy source '10.0.0.0/33' is not a CIDR");
         final FeedSettings off = new FeedSettings("nlb", "0.0.0.0", 0, Framing.RELAY_V1, destinations, 1328,
             List.of("0.0.0.0/0"), 4, RELOAD_NS, "aeron:ipc", 1);
         assertThat(off.proxyProtocol()).isFalse();
