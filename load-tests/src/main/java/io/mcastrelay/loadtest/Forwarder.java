@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * A forwarder under test in a process of its own: the native {@code yardstick} (load-tests/native/yardstick.c), the
  * baseline {@link DirectForwarder} in a JVM, or the packaged relay ({@code relay.jar}, embedded media driver, its own
  * Aeron directory in {@code /dev/shm}, multicast out on {@code lo} with loopback on). The JVMs log their GC. Each
- * may run under {@code taskset -c} ({@link ForwarderCommand}). Called from the run's control thread only.
+ * may run under {@code taskset -c} ({@link ForwarderCommand}). Called from the run's control thread only. Longer
+ * than most files: starting, warming, waiting for quiet and stopping each kind of forwarder are one sequence that
+ * every measurement depends on, and read best together.
  */
 final class Forwarder {
     /** Which forwarder. */

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * for changes; it never touches an event loop.
  *
  * <p>Lifecycle, called from one control thread: {@link #start()}, then at shutdown {@link #stopAccepting()},
- * {@link #disconnectAll()}, {@link #awaitDrained(long)} and {@link #close()}.
+ * {@link #disconnectAll()}, {@link #awaitDrained(long)} and {@link #close()}. Longer than most files because that
+ * lifecycle, for every feed's listener, event loop and TLS source, is one sequence and reads best in one place;
+ * what happens per connection lives in {@link IngressFeed} and the handlers.
  */
 public final class IngressServer implements IngressStatus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
