@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What CI needs for the docker-tagged tests (relay-app's DockerImageIT), idempotent, safe to run again:
+# What CI needs for the docker-tagged tests (relay-system-tests' DockerImageIT), idempotent, safe to run again:
 #
 #   docker/ci-docker.sh [setup]   install Docker's engine from Debian's packages (docker.io) if dockerd is missing,
 #                                 start dockerd if no engine answers (and leave it running; its log is
@@ -45,7 +45,7 @@ setup() {
 }
 
 check() {
-  local report=relay-app/target/failsafe-reports/TEST-io.mcastrelay.app.DockerImageIT.xml
+  local report=relay-system-tests/target/failsafe-reports/TEST-io.mcastrelay.app.DockerImageIT.xml
   if [ ! -f "$report" ]; then
     echo "ci-docker: DockerImageIT did not run (no $report)" >&2
     exit 1

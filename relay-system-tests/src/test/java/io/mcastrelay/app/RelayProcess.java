@@ -15,13 +15,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged relay ({@code target/relay.jar}) run as an operator runs it: its own JVM, started by the shipped
- * launcher {@code bin/relay} (its JVM flags from {@code bin/relay-jvm-flags}; this JVM's java, extra JVM options in
- * {@code JAVA_OPTS}). Free ports, a temp media driver directory and egress on {@code lo} unless the properties say
- * otherwise; optionally inside a network namespace ({@link #inNamespace}), where HTTP goes through
+ * The packaged relay ({@code relay-app/target/relay.jar}) run as an operator runs it: its own JVM, started by the
+ * shipped launcher {@code bin/relay} (its JVM flags from {@code bin/relay-jvm-flags}; this JVM's java, extra JVM
+ * options in {@code JAVA_OPTS}). Free ports, a temp media driver directory and egress on {@code lo} unless the
+ * properties say otherwise; optionally inside a network namespace ({@link #inNamespace}), where HTTP goes through
  * {@code ip netns exec}.
  */
 final class RelayProcess implements AutoCloseable {
+    /** The packaged relay, as relay-app's package phase leaves it. */
+    static final Path JAR = Path.of("..", "relay-app", "target", "relay.jar").toAbsolutePath().normalize();
+
     private static final String SERVER_PORT = "server.port";
     private static final String MANAGEMENT_PORT = "management.server.port";
     private static final String AERON_DIRECTORY = "relay.aeron.directory";
@@ -45,9 +48,9 @@ final class RelayProcess implements AutoCloseable {
 
     private RelayProcess(final String namespace, final List<String> jvmOptions, final String... properties)
         throws IOException {
-        final Path jar = Path.of("target", "relay.jar");
+        final Path jar = JAR;
         if (!Files.exists(jar)) {
-            throw new IllegalStateException("target/relay.jar is missing: run the package phase first");
+            throw new IllegalStateException(jar + " is missing: build relay-app's package phase first");
         }
         this.namespace = namespace;
         final String givenDirectory = given(properties, AERON_DIRECTORY);

@@ -1,4 +1,4 @@
-package io.mcastrelay.app;
+package io.mcastrelay.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,40 +25,40 @@ import com.sun.net.httpserver.HttpServer;
  * {@code /service/GraniteServiceVersion20100801/operation/PutMetricData} with a CBOR body (gzipped once it reaches
  * 10 KB), answered by 200 with the header {@code smithy-protocol: rpc-v2-cbor} and an empty CBOR map.
  */
-final class FakeCloudWatch implements AutoCloseable {
-    static final String ACCESS_KEY_ID = "AKIDRELAYTEST";
+public final class FakeCloudWatch implements AutoCloseable {
+    public static final String ACCESS_KEY_ID = "AKIDRELAYTEST";
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     /** One request as received: its path, its headers, its CBOR body decoded (maps, lists, strings, numbers). */
-    record Request(String path, Map<String, List<String>> headers, Object body) {
-        boolean isPutMetricData() {
+    public record Request(String path, Map<String, List<String>> headers, Object body) {
+        public boolean isPutMetricData() {
             return path.endsWith("/operation/PutMetricData");
         }
 
         @SuppressWarnings("unchecked")
-        Map<String, Object> input() {
+        public Map<String, Object> input() {
             return (Map<String, Object>)body;
         }
 
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> metricData() {
+        public List<Map<String, Object>> metricData() {
             return (List<Map<String, Object>>)input().getOrDefault("MetricData", List.of());
         }
     }
 
-    FakeCloudWatch() throws IOException {
+    public FakeCloudWatch() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    List<Request> putMetricData() {
+    public List<Request> putMetricData() {
         return requests.stream().filter(Request::isPutMetricData).toList();
     }
 
@@ -86,7 +86,7 @@ final class FakeCloudWatch implements AutoCloseable {
      * Sets static test credentials as system properties, where the SDK's default chain looks first, and keeps the SDK
      * off the instance metadata service; closing restores what was there.
      */
-    static AutoCloseable useTestCredentials() {
+    public static AutoCloseable useTestCredentials() {
         final Map<String, String> settings = Map.of(
             "aws.accessKeyId", ACCESS_KEY_ID,
             "aws.secretAccessKey", "relay-test-secret",

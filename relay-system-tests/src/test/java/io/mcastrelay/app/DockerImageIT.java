@@ -76,7 +76,7 @@ class DockerImageIT {
             return;
         }
         final Path repository = Path.of("").toAbsolutePath().getParent();
-        assertThat(Path.of("target", "relay.jar")).as("relay.jar, built by the package phase").exists();
+        assertThat(RelayProcess.JAR).as("relay.jar, built by relay-app's package phase").exists();
         assertThat(repository.resolve("relay-capture/target/relay-capture.jar")).exists();
         final String tag = "mcast-relay-it:" + Long.toHexString(System.nanoTime());
         final Process build = new ProcessBuilder("docker", "build", "-f", "docker/Dockerfile", "-t", tag,

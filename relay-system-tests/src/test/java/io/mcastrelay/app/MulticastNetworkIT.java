@@ -166,7 +166,7 @@ class MulticastNetworkIT {
         final ProcessHandle.Info info = relay.process().info();
         assertThat(info.command()).hasValueSatisfying(command -> assertThat(command).endsWith("/bin/java"));
         assertThat(info.arguments()).hasValueSatisfying(arguments -> assertThat(List.of(arguments))
-            .contains("-jar", Path.of("target", "relay.jar").toAbsolutePath().toString(),
+            .contains("-jar", RelayProcess.JAR.toString(),
                 "--relay.egress.network-interface=" + MulticastNetwork.INTERFACE));
         assertThat(network.namespaceOf(relay.process().pid())).isEqualTo(host(RELAY).namespace());
         assertThat(relay.output()).as("the relay's start lines")
