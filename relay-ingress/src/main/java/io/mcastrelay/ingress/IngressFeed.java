@@ -153,7 +153,8 @@ final class IngressFeed {
 
     private void startTicker(final EventExecutor eventLoop) {
         lastBusyNs = System.nanoTime();
-        if (ticker == null) {
+        // A ticker its executor cancelled (an embedded test channel closing, a loop shutting down) starts again.
+        if (ticker == null || ticker.isDone()) {
             tickerStarts++;
             ticker = eventLoop.scheduleAtFixedRate(tickTask, backPressureRetryNs, backPressureRetryNs,
                 TimeUnit.NANOSECONDS);

@@ -7,6 +7,7 @@ import static io.mcastrelay.ingress.Frames.direct;
 import static io.mcastrelay.ingress.Frames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -144,6 +145,44 @@ class FrameHandlerBackPressureTest {
 
         assertThat(feed.counters.backPressureEpisodes().get()).isEqualTo(20);
         assertThat(feed.feed.tickerStarts).as("timers scheduled for 20 back-to-back episodes").isOne();
+    }
+
+    /**
+     * A ticker its executor cancelled must not leave the feed believing one still runs: an embedded channel cancels
+     * its scheduled tasks when it closes, so the next connection's pause must schedule a ticker of its own (a
+     * fuzzing run found connections that stayed paused for good without this). What the closed connection had read
+     * still goes out, as for any connection that closes while paused.
+     */
+    @Test
+    void shouldStartTheTickerAgainWhenItsExecutorCancelledIt() {
+        final TestFeed feed = open();
+        final EmbeddedChannel first = feed.connect(1);
+        feed.write(first, moreFramesThanFit());
+        assertThat(first.config().isAutoRead()).as("first connection paused").isFalse();
+        feed.disconnect(first);
+
+        final EmbeddedChannel second = feed.connect(2);
+        final List<IpcMessage> messages = new ArrayList<>();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        boolean written = false;
+        while (messages.size() < 2 * FRAMES) {
+            if (feed.subscription.poll((buffer, offset, length, header) ->
+                messages.add(IpcMessage.decode(buffer, offset, length)), 64) == 0) {
+                if (!written) {
+                    feed.write(second, moreFramesThanFit());
+                    assertThat(second.config().isAutoRead()).as("second connection paused").isFalse();
+                    assertThat(feed.feed.tickerStarts).as("a ticker for each connection's pause").isEqualTo(2);
+                    written = true;
+                }
+                assertThat(System.nanoTime() - deadline).as("%d of %d messages arrived", messages.size(),
+                    2 * FRAMES).isNegative();
+                feed.runScheduledTasks();
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+            }
+        }
+        assertAllInOrder(messages.stream().filter(message -> message.connectionId() == 1).toList());
+        assertAllInOrder(messages.stream().filter(message -> message.connectionId() == 2).toList());
+        awaitAutoRead(feed, second);
     }
 
     private static void awaitAutoRead(final TestFeed feed, final EmbeddedChannel channel) {
