@@ -2,12 +2,11 @@ package io.mcastrelay.ingress;
 
 import java.util.concurrent.TimeUnit;
 
-import io.mcastrelay.wire.Framing;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * Builds the pipeline of each accepted connection of one feed, in the order the bytes arrive: PROXY v2 header
@@ -58,10 +57,8 @@ final class FeedChannelInitializer extends ChannelInitializer<SocketChannel> {
      */
     static void admit(final IngressFeed feed, final ChannelHandlerContext ctx) {
         feed.counters.connectionsAccepted().incrementRelease();
-        final long writerIdleNs = feed.settings.framing() == Framing.RELAY_V1 ? HEARTBEAT_INTERVAL_NS : 0;
-        ctx.pipeline()
-            .addLast("idle", new IdleStateHandler(feed.settings.idleTimeoutNs(), writerIdleNs, 0, TimeUnit.NANOSECONDS))
-            .addLast("frames", new FrameHandler(feed, ++feed.nextConnectionId));
+        final ChannelHandler[] handlers = FeedPipeline.handlers(feed);
+        ctx.pipeline().addLast("idle", handlers[0]).addLast("frames", handlers[1]);
         ctx.fireChannelActive();
     }
 }

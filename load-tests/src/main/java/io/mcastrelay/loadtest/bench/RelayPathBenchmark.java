@@ -1,27 +1,18 @@
-package io.mcastrelay.ingress;
+package io.mcastrelay.loadtest.bench;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.aeron.Publication;
 import io.aeron.status.ReadableCounter;
 import io.mcastrelay.egress.Egress;
 import io.mcastrelay.egress.EgressSettings;
-import io.mcastrelay.loadtest.bench.BenchAeron;
-import io.mcastrelay.wire.DataFrameFlyweight;
+import io.mcastrelay.ingress.FeedPipeline;
+import io.mcastrelay.ingress.FeedSettings;
 import io.mcastrelay.wire.Destination;
-import io.mcastrelay.wire.Framing;
-import io.mcastrelay.wire.Ipv4;
-import io.mcastrelay.wire.RelayV1Encoder;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ResourceLeakDetector;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.OffsetEpochNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The relay's whole frame path as it runs by default, on one thread: one TCP read of 16 relay-v1 DATA frames (a
  * pooled direct buffer, as the epoll transport delivers it) through the connection's pipeline (idle timer,
- * {@link FrameHandler}: decode, check, Aeron {@code tryClaim}, copy, commit, counters) into the feed's IPC stream of
+ * {@code FrameHandler}: decode, check, Aeron {@code tryClaim}, copy, commit, counters) into the feed's IPC stream of
  * a real embedded media driver, then the feed's egress agent, run by the handler as on the event loop: the stream
  * peeked into a batch, one {@code sendmmsg} to a multicast group on {@code lo}, the subscriber position moved, the
  * per-destination counters and latency recorders. Times and allocation are per frame; the leak detector is off, as
@@ -62,8 +53,7 @@ public class RelayPathBenchmark {
 
     private BenchAeron aeron;
     private Egress egress;
-    private Publication publication;
-    private IngressCounters counters;
+    private FeedPipeline pipeline;
     private EmbeddedChannel channel;
     private ByteBuf read;
 
@@ -73,36 +63,19 @@ public class RelayPathBenchmark {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         aeron = new BenchAeron("path");
         final Destination destination = Destination.parse(GROUP + ":17998");
-        final FeedSettings settings = new FeedSettings("bench", "127.0.0.1", 0, Framing.RELAY_V1,
-            List.of(destination), 8472, List.of("127.0.0.0/8"), 4, TimeUnit.SECONDS.toNanos(10), BenchAeron.CHANNEL,
-            1003);
+        final FeedSettings settings = BenchFeed.settings(destination, 1003);
         egress = new Egress(new EgressSettings("lo", 1, true, 0, "event-loop", "backoff", 256,
             List.of(new EgressSettings.Feed("bench", BenchAeron.CHANNEL, 1003, List.of(destination)))),
             aeron.aeron());
         egress.start();
-        final Agent agent = egress.agent("bench");
-        publication = aeron.aeron().addPublication(settings.channel(), settings.streamId());
-        while (!publication.isConnected()) {
+        pipeline = new FeedPipeline(aeron.aeron(), settings, TimeUnit.MICROSECONDS.toNanos(100),
+            new ReadableCounter(aeron.aeron().countersReader(), egress.counters("bench").sentPosition().id()),
+            egress.agent("bench"));
+        while (!pipeline.publication().isConnected()) {
             Thread.onSpinWait();
         }
-        counters = new IngressCounters(aeron.aeron(), settings.name());
-        final IngressFeed feed = new IngressFeed(settings, counters, publication, new OffsetEpochNanoClock(),
-            TimeUnit.MICROSECONDS.toNanos(100), IngressServer.DEFAULT_ACK_INTERVAL_NS,
-            new ReadableCounter(aeron.aeron().countersReader(), egress.counters("bench").sentPosition().id()),
-            agent);
-        channel = new EmbeddedChannel(
-            new IdleStateHandler(settings.idleTimeoutNs(), FeedChannelInitializer.HEARTBEAT_INTERVAL_NS, 0,
-                TimeUnit.NANOSECONDS),
-            new FrameHandler(feed, 1));
-        final int frameLength = DataFrameFlyweight.HEADER_LENGTH + payloadBytes;
-        final UnsafeBuffer frames = new UnsafeBuffer(new byte[frameLength * FRAMES]);
-        final UnsafeBuffer payload = new UnsafeBuffer(new byte[payloadBytes]);
-        int readLength = 0;
-        for (int i = 0; i < FRAMES; i++) {
-            readLength += RelayV1Encoder.encodeData(frames, readLength, Ipv4.parse(GROUP), 17998, 0,
-                1_700_000_000_000_000_000L, payload, 0, payloadBytes);
-        }
-        read = PooledByteBufAllocator.DEFAULT.directBuffer(readLength).writeBytes(frames.byteArray(), 0, readLength);
+        channel = new EmbeddedChannel(pipeline.connectionHandlers());
+        read = BenchFeed.read(destination, FRAMES, payloadBytes);
     }
 
     /**
@@ -125,14 +98,14 @@ public class RelayPathBenchmark {
     /** Checks every frame was sent, and closes everything whatever the check says. */
     @TearDown
     public void tearDown() {
-        final long frames = counters.frames().get();
+        final long frames = pipeline.counters().frames().get();
         final long sent = egress.counters("bench").destinations().get(0).datagrams().get();
         final int references = read.refCnt();
         try {
             channel.finishAndReleaseAll();
             read.release(references);
         } finally {
-            CloseHelper.closeAll(counters, publication, egress, aeron);
+            CloseHelper.closeAll(pipeline, egress, aeron);
         }
         if (frames == 0 || sent != frames || references != 1) {
             throw new IllegalStateException("frames " + frames + ", sent " + sent + ", references " + references);

@@ -1,17 +1,18 @@
-package io.mcastrelay.egress;
+package io.mcastrelay.loadtest.bench;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Publication;
-import io.aeron.Subscription;
-import io.mcastrelay.loadtest.bench.BenchAeron;
+import io.mcastrelay.egress.Egress;
+import io.mcastrelay.egress.EgressCounters;
+import io.mcastrelay.egress.EgressSettings;
+import io.mcastrelay.egress.SendError;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.IpcMessageFlyweight;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,9 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The egress hot path: the benchmark thread offers 8 IPC messages (as ingress publishes them) into a real embedded
- * media driver's stream, then runs one egress duty cycle ({@link EgressAgent#doWork()}: the stream peeked through
- * {@link MulticastAdapter} into a batch, {@link MulticastSender} sending the batch with one {@code sendmmsg} to a
- * multicast group on {@code lo}, counters, latency recorders). Times and allocation are per datagram.
+ * media driver's stream, then runs one duty cycle of the feed's egress agent as {@link Egress#agent} hands it to the
+ * feed's event loop (the stream peeked into a batch, the batch sent with one {@code sendmmsg} to a multicast group on
+ * {@code lo}, counters, latency recorders). Times and allocation are per datagram.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,32 +50,31 @@ public class EgressSendBenchmark {
 
     private BenchAeron aeron;
     private Publication publication;
-    private Subscription subscription;
+    private Egress egress;
     private EgressCounters counters;
-    private MulticastSender sender;
-    private EgressAgent agent;
+    private Agent agent;
     private UnsafeBuffer message;
     private int messageLength;
 
     /**
      * Starts the driver, the stream, the feed's socket on {@code lo} and the agent, and encodes the message.
-     *
-     * @throws IOException if the socket cannot be opened.
      */
     @Setup
-    public void setUp() throws IOException {
+    public void setUp() {
         aeron = new BenchAeron("egress");
         final Destination destination = Destination.parse("239.255.88.1:17999");
         final EgressSettings.Feed feed = new EgressSettings.Feed("bench", BenchAeron.CHANNEL, 2001,
             List.of(destination));
         final EgressSettings settings =
             new EgressSettings("lo", 1, true, 0, "event-loop", "backoff", 64, List.of(feed));
+        egress = new Egress(settings, aeron.aeron());
+        egress.start();
+        agent = egress.agent(feed.name());
+        counters = egress.counters(feed.name());
         publication = aeron.aeron().addPublication(feed.channel(), feed.streamId());
-        subscription = aeron.aeron().addSubscription(feed.channel(), feed.streamId());
-        BenchAeron.awaitConnected(publication, subscription);
-        counters = new EgressCounters(aeron.aeron(), feed.name(), feed.destinations(), feed.streamId());
-        sender = new MulticastSender(EgressInterface.resolve("lo"), settings, counters, new OffsetEpochNanoClock());
-        agent = new EgressAgent(subscription, sender, counters, settings.batchSize(), "relay-egress-bench");
+        while (!publication.isConnected()) {
+            Thread.onSpinWait();
+        }
         messageLength = IpcMessageDescriptor.HEADER_LENGTH + payloadBytes;
         message = new UnsafeBuffer(new byte[messageLength]);
         final long now = System.currentTimeMillis() * 1_000_000L;
@@ -86,10 +86,11 @@ public class EgressSendBenchmark {
      * Eight messages in, one duty cycle out.
      *
      * @return datagrams the duty cycle sent.
+     * @throws Exception if the agent throws.
      */
     @Benchmark
     @OperationsPerInvocation(MESSAGES)
-    public int pollAndSend() {
+    public int pollAndSend() throws Exception {
         for (int i = 0; i < MESSAGES; i++) {
             for (int attempt = 0; attempt < 1000 && publication.offer(message, 0, messageLength) < 0; attempt++) {
                 agent.doWork();
@@ -104,7 +105,7 @@ public class EgressSendBenchmark {
         final long datagrams = counters.destinations().get(0).datagrams().get();
         final long errors = counters.sendErrors(SendError.IO_ERROR).get()
             + counters.sendErrors(SendError.UNKNOWN_DESTINATION).get();
-        CloseHelper.closeAll(sender, counters, subscription, publication, aeron);
+        CloseHelper.closeAll(publication, egress, aeron);
         if (datagrams == 0 || errors != 0) {
             throw new IllegalStateException("datagrams " + datagrams + ", errors " + errors);
         }
