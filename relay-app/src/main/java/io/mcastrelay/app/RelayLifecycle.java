@@ -13,7 +13,6 @@ import java.util.concurrent.locks.LockSupport;
 import io.aeron.Aeron;
 import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
-import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.TimeoutException;
@@ -24,6 +23,8 @@ import io.mcastrelay.health.CounterGuard;
 import io.mcastrelay.health.LatencyMeterBinder;
 import io.mcastrelay.health.RelayMeterBinder;
 import io.mcastrelay.health.RelayView;
+import io.mcastrelay.wire.MeteredCounter;
+import io.mcastrelay.wire.RelayMeter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -150,8 +151,7 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     }
 
     private void bindMeters(final MeterRegistry registry) {
-        new RelayMeterBinder(this::counters, counter -> aeron.countersReader().getCounterLabel(counter.id()), guard,
-            clock::nanoTime).bindTo(registry);
+        new RelayMeterBinder(this::meters, guard, clock::nanoTime).bindTo(registry);
         for (final FeedSettings feed : settings.feeds()) {
             new LatencyMeterBinder(feed.name(), egress.counters(feed.name()).latency(), System::nanoTime)
                 .bindTo(registry);
@@ -271,13 +271,13 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             .untetheredRestingTimeoutNs(timeouts.untetheredRestingTimeoutNs()));
     }
 
-    private List<Counter> counters() {
-        final List<Counter> all = new ArrayList<>();
+    private List<MeteredCounter> meters() {
+        final List<MeteredCounter> all = new ArrayList<>();
         for (final FeedSettings feed : settings.feeds()) {
-            all.addAll(ingress.counters(feed.name()).all());
-            all.addAll(egress.counters(feed.name()).all());
+            all.addAll(ingress.counters(feed.name()).meters());
+            all.addAll(egress.counters(feed.name()).meters());
         }
-        all.add(egress.agentErrors());
+        all.add(MeteredCounter.of(RelayMeter.EGRESS_AGENT_ERRORS, egress.agentErrors()));
         return all;
     }
 

@@ -16,6 +16,7 @@ import io.aeron.Counter;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.mcastrelay.wire.RelayCounterTypes;
+import io.mcastrelay.wire.RelayMeter;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -93,7 +94,7 @@ public final class Egress implements EgressStatus, AutoCloseable {
     public void start() {
         egressInterface = EgressInterface.resolve(settings.networkInterface());
         try {
-            errors = aeron.addCounter(RelayCounterTypes.EGRESS, "relay.egress.agent.errors");
+            errors = aeron.addCounter(RelayCounterTypes.EGRESS, RelayMeter.EGRESS_AGENT_ERRORS.label());
             for (final EgressSettings.Feed feed : settings.feeds()) {
                 final EgressCounters feedCounters = new EgressCounters(
                     aeron, feed.name(), feed.destinations(), feed.streamId());

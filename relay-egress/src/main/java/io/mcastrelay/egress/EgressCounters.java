@@ -9,7 +9,9 @@ import io.aeron.Counter;
 import org.agrona.concurrent.UnsafeBuffer;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.MeteredCounter;
 import io.mcastrelay.wire.RelayCounterTypes;
+import io.mcastrelay.wire.RelayMeter;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -23,6 +25,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class EgressCounters implements AutoCloseable {
     private final String feed;
     private final List<Counter> all = new ArrayList<>();
+    private final List<MeteredCounter> meters = new ArrayList<>();
     private final Long2ObjectHashMap<PerDestination> destinations = new Long2ObjectHashMap<>();
     private final List<PerDestination> destinationList = new ArrayList<>();
     private final AtomicCounter[] sendErrors = new AtomicCounter[SendError.values().length];
@@ -43,20 +46,22 @@ public final class EgressCounters implements AutoCloseable {
         this.feed = feed;
         for (final Destination destination : destinations) {
             if (!this.destinations.containsKey(destination.egressKey())) {
-                final String tags = " feed=" + feed + " group=" + Ipv4.toString(destination.egressGroup())
-                    + " port=" + destination.egressPort();
+                final String group = Ipv4.toString(destination.egressGroup());
+                final String port = Integer.toString(destination.egressPort());
                 final PerDestination counters = new PerDestination(destination.egressGroup(), destination.egressPort(),
-                    add(aeron, RelayCounterTypes.EGRESS_DESTINATION, "relay.egress.datagrams" + tags),
-                    add(aeron, RelayCounterTypes.EGRESS_DESTINATION, "relay.egress.bytes" + tags));
+                    add(aeron, RelayCounterTypes.EGRESS_DESTINATION, RelayMeter.EGRESS_DATAGRAMS,
+                        "feed", feed, "group", group, "port", port),
+                    add(aeron, RelayCounterTypes.EGRESS_DESTINATION, RelayMeter.EGRESS_BYTES,
+                        "feed", feed, "group", group, "port", port));
                 this.destinations.put(destination.egressKey(), counters);
                 destinationList.add(counters);
             }
         }
         for (final SendError error : SendError.values()) {
-            sendErrors[error.ordinal()] = add(aeron, RelayCounterTypes.EGRESS,
-                "relay.egress.send.errors feed=" + feed + " reason=" + error.reason());
+            sendErrors[error.ordinal()] = add(aeron, RelayCounterTypes.EGRESS, RelayMeter.EGRESS_SEND_ERRORS,
+                "feed", feed, "reason", error.reason());
         }
-        sendBufferFull = add(aeron, RelayCounterTypes.EGRESS, "relay.egress.send.buffer.full feed=" + feed);
+        sendBufferFull = add(aeron, RelayCounterTypes.EGRESS, RelayMeter.EGRESS_SEND_BUFFER_FULL, "feed", feed);
         final UnsafeBuffer key = new UnsafeBuffer(new byte[Integer.BYTES]);
         key.putInt(0, streamId);
         final String label = "relay.egress.sent.position feed=" + feed + " stream=" + streamId;
@@ -66,9 +71,10 @@ public final class EgressCounters implements AutoCloseable {
             RelayCounterTypes.EGRESS_SENT_POSITION, key, 0, Integer.BYTES, labelBuffer, 0, label.length());
     }
 
-    private AtomicCounter add(final Aeron aeron, final int typeId, final String label) {
-        final Counter counter = aeron.addCounter(typeId, label);
+    private AtomicCounter add(final Aeron aeron, final int typeId, final RelayMeter meter, final String... tags) {
+        final Counter counter = aeron.addCounter(typeId, meter.label(tags));
         all.add(counter);
+        meters.add(MeteredCounter.of(meter, counter, tags));
         return counter;
     }
 
@@ -126,6 +132,11 @@ public final class EgressCounters implements AutoCloseable {
     /** @return every counter of this feed, for meters and tools that list them. */
     public List<Counter> all() {
         return Collections.unmodifiableList(all);
+    }
+
+    /** @return every meter of this feed with its tags, in allocation order (not the sent position). */
+    public List<MeteredCounter> meters() {
+        return Collections.unmodifiableList(meters);
     }
 
     @Override

@@ -2,110 +2,82 @@ package io.mcastrelay.health;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
-import io.aeron.Counter;
+import io.mcastrelay.wire.MeteredCounter;
+import io.mcastrelay.wire.RelayMeter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Publishes the relay's Aeron counters as Micrometer meters. A counter's label is its meter name followed by its
- * tags ({@code relay.ingress.frames feed=prod}), so every counter the hot path allocates becomes a meter here,
- * polled when the registry reads it. Counters ending in {@code .current} are gauges; a {@code unit=ns} counter
- * becomes seconds; {@code relay.ingress.last.frame.time} becomes the gauge {@code relay.ingress.last.frame.age}
- * in seconds.
+ * Publishes the relay's counters as Micrometer meters, each as its {@link RelayMeter} entry says (name, kind, base
+ * unit, description), with the tags the code that allocated it gave ({@link MeteredCounter}); nothing is parsed.
+ * Counters are polled when the registry reads them; a counter the relay has closed reads NaN ({@link CounterGuard}).
  */
 public final class RelayMeterBinder implements MeterBinder {
-    private static final Set<String> GAUGES = Set.of("relay.ingress.connections.current");
-    private static final String LAST_FRAME_TIME = "relay.ingress.last.frame.time";
-    private static final String CERTIFICATE_NOT_AFTER = "relay.ingress.tls.certificate.not.after";
+    private static final double NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
-    private final Supplier<List<Counter>> counters;
-    private final Function<Counter, String> labels;
+    private final Supplier<List<MeteredCounter>> meters;
     private final CounterGuard guard;
     private final Supplier<Long> epochNanos;
 
     /**
      * Creates the binder.
      *
-     * @param counters   the relay's counters, read once when bound (after the relay started).
-     * @param labels     each counter's label, as the CnC file holds it.
+     * @param meters     the relay's counters with their meters, read once when bound (after the relay started).
      * @param guard      keeps reads safe while the relay shuts down.
-     * @param epochNanos the wall clock, for ages.
+     * @param epochNanos the wall clock, for ages and expiries.
      */
     public RelayMeterBinder(
-        final Supplier<List<Counter>> counters, final Function<Counter, String> labels, final CounterGuard guard,
-        final Supplier<Long> epochNanos) {
-        this.counters = counters;
-        this.labels = labels;
+        final Supplier<List<MeteredCounter>> meters, final CounterGuard guard, final Supplier<Long> epochNanos) {
+        this.meters = meters;
         this.guard = guard;
         this.epochNanos = epochNanos;
     }
 
     @Override
     public void bindTo(final MeterRegistry registry) {
-        for (final Counter counter : counters.get()) {
-            final String[] words = labels.apply(counter).split(" ");
-            final String name = words[0];
+        for (final MeteredCounter metered : meters.get()) {
+            final RelayMeter meter = metered.meter();
             final List<Tag> tags = new ArrayList<>();
-            String unit = null;
-            for (int i = 1; i < words.length; i++) {
-                final int equals = words[i].indexOf('=');
-                if (equals > 0) {
-                    final String key = words[i].substring(0, equals);
-                    final String value = words[i].substring(equals + 1);
-                    if ("unit".equals(key)) {
-                        unit = value;
-                    } else {
-                        tags.add(Tag.of(key, value));
-                    }
-                }
+            for (int i = 0; i < metered.tags().size(); i += 2) {
+                tags.add(Tag.of(metered.tags().get(i), metered.tags().get(i + 1)));
             }
-            bind(registry, counter, name, tags, unit);
+            final AtomicCounter counter = metered.counter();
+            switch (meter.kind()) {
+                case GAUGE -> Gauge.builder(meter.meterName(), counter, guard::read).tags(tags)
+                    .baseUnit(meter.baseUnit()).description(meter.description()).register(registry);
+                case AGE -> Gauge.builder(meter.meterName(), counter, this::ageSeconds).tags(tags)
+                    .baseUnit(meter.baseUnit()).description(meter.description()).register(registry);
+                case EXPIRY -> Gauge.builder(meter.meterName(), counter, this::secondsUntil).tags(tags)
+                    .baseUnit(meter.baseUnit()).description(meter.description()).register(registry);
+                case NANOSECONDS -> FunctionCounter.builder(meter.meterName(), counter,
+                        c -> guard.read(c) / NANOS_PER_SECOND).tags(tags).baseUnit(meter.baseUnit())
+                    .description(meter.description()).register(registry);
+                default -> FunctionCounter.builder(meter.meterName(), counter, guard::read).tags(tags)
+                    .baseUnit(meter.baseUnit()).description(meter.description()).register(registry);
+            }
         }
     }
 
-    private void bind(
-        final MeterRegistry registry, final Counter counter, final String name, final List<Tag> tags,
-        final String unit) {
-        if (LAST_FRAME_TIME.equals(name)) {
-            Gauge.builder("relay.ingress.last.frame.age", counter, this::ageSeconds).tags(tags).baseUnit("seconds")
-                .description("Seconds since the feed's last DATA frame; NaN before the first").register(registry);
-        } else if (CERTIFICATE_NOT_AFTER.equals(name)) {
-            Gauge.builder("relay.ingress.tls.certificate.expiry", counter, this::secondsUntil).tags(tags)
-                .baseUnit("seconds")
-                .description("Seconds until the feed's TLS certificate expires (negative: expired); NaN without TLS")
-                .register(registry);
-        } else if (GAUGES.contains(name)) {
-            Gauge.builder(name, counter, guard::read).tags(tags).register(registry);
-        } else if ("ns".equals(unit)) {
-            FunctionCounter.builder(name, counter, c -> guard.read(c) / TimeUnit.SECONDS.toNanos(1)).tags(tags)
-                .baseUnit("seconds").register(registry);
-        } else {
-            FunctionCounter.builder(name, counter, guard::read).tags(tags)
-                .baseUnit(name.endsWith(".bytes") ? "bytes" : null).register(registry);
-        }
-    }
-
-    private double secondsUntil(final Counter counter) {
+    private double secondsUntil(final AtomicCounter counter) {
         final double notAfterSeconds = guard.read(counter);
         if (Double.isNaN(notAfterSeconds) || notAfterSeconds <= 0) {
             return Double.NaN;
         }
-        return notAfterSeconds - (double)epochNanos.get() / TimeUnit.SECONDS.toNanos(1);
+        return notAfterSeconds - epochNanos.get() / NANOS_PER_SECOND;
     }
 
-    private double ageSeconds(final Counter counter) {
+    private double ageSeconds(final AtomicCounter counter) {
         final double last = guard.read(counter);
         if (Double.isNaN(last) || last <= 0) {
             return Double.NaN;
         }
-        return (epochNanos.get() - last) / TimeUnit.SECONDS.toNanos(1);
+        return (epochNanos.get() - last) / NANOS_PER_SECOND;
     }
 }

@@ -2,14 +2,18 @@ package io.mcastrelay.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.mcastrelay.testing.EmbeddedAeron;
+import io.mcastrelay.wire.MeteredCounter;
 import io.mcastrelay.wire.RelayCounterTypes;
+import io.mcastrelay.wire.RelayMeter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,7 +27,7 @@ class RelayMeterBinderTest {
     static final EmbeddedAeron DRIVER = new EmbeddedAeron();
 
     @Test
-    void shouldTurnEachCounterLabelIntoAMeterWithItsTags() {
+    void shouldTurnEachCounterIntoItsMeterWithItsTags() {
         final Aeron aeron = DRIVER.aeron();
         try (Counter frames = aeron.addCounter(RelayCounterTypes.INGRESS, "relay.ingress.frames feed=prod");
              Counter bytes = aeron.addCounter(RelayCounterTypes.INGRESS, "relay.ingress.bytes feed=prod");
@@ -44,8 +48,14 @@ class RelayMeterBinderTest {
             lastFrame.set(now.get() - TimeUnit.SECONDS.toNanos(3));
             final SimpleMeterRegistry registry = new SimpleMeterRegistry();
             final CounterGuard guard = new CounterGuard();
-            new RelayMeterBinder(() -> List.of(frames, bytes, current, errors, backPressure, lastFrame),
-                counter -> aeron.countersReader().getCounterLabel(counter.id()), guard, now::get).bindTo(registry);
+            new RelayMeterBinder(() -> List.of(
+                MeteredCounter.of(RelayMeter.INGRESS_FRAMES, frames, "feed", "prod"),
+                MeteredCounter.of(RelayMeter.INGRESS_BYTES, bytes, "feed", "prod"),
+                MeteredCounter.of(RelayMeter.INGRESS_CONNECTIONS_CURRENT, current, "feed", "prod"),
+                MeteredCounter.of(RelayMeter.INGRESS_PROTOCOL_ERRORS, errors, "feed", "prod", "reason", "bad-length"),
+                MeteredCounter.of(RelayMeter.INGRESS_BACKPRESSURE_TIME, backPressure, "feed", "prod"),
+                MeteredCounter.of(RelayMeter.INGRESS_LAST_FRAME_TIME, lastFrame, "feed", "prod")),
+                guard, now::get).bindTo(registry);
 
             assertThat(registry.get("relay.ingress.frames").tag("feed", "prod").functionCounter().count())
                 .isEqualTo(5);
@@ -71,6 +81,22 @@ class RelayMeterBinderTest {
     }
 
     @Test
+    void shouldGiveEveryMeterOfTheTableItsOwnNameAndALabelThatStartsWithTheCounterName() {
+        final Set<String> names = new HashSet<>();
+        for (final RelayMeter meter : RelayMeter.values()) {
+            assertThat(names.add(meter.meterName())).as("%s's name is its own", meter).isTrue();
+            assertThat(meter.meterName()).startsWith("relay.");
+            assertThat(meter.label("feed", "prod")).startsWith(meter.counterName() + " feed=prod");
+            assertThat(meter.description()).isNotBlank();
+        }
+        assertThat(RelayMeter.INGRESS_BACKPRESSURE_TIME.label("feed", "prod"))
+            .isEqualTo("relay.ingress.backpressure.time feed=prod unit=ns");
+        assertThat(RelayMeter.INGRESS_LAST_FRAME_TIME.meterName()).isEqualTo("relay.ingress.last.frame.age");
+        assertThat(RelayMeter.INGRESS_TLS_CERTIFICATE_NOT_AFTER.meterName())
+            .isEqualTo("relay.ingress.tls.certificate.expiry");
+    }
+
+    @Test
     void shouldReportSecondsUntilTheTlsCertificateExpiresAndNothingWithoutTls() {
         final Aeron aeron = DRIVER.aeron();
         try (Counter tls = aeron.addCounter(RelayCounterTypes.INGRESS,
@@ -79,9 +105,10 @@ class RelayMeterBinderTest {
                  "relay.ingress.tls.certificate.not.after feed=plain unit=epoch-s")) {
             tls.set(1_000 + TimeUnit.DAYS.toSeconds(30));
             final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            new RelayMeterBinder(() -> List.of(tls, plain),
-                counter -> aeron.countersReader().getCounterLabel(counter.id()), new CounterGuard(),
-                () -> TimeUnit.SECONDS.toNanos(1_000)).bindTo(registry);
+            new RelayMeterBinder(() -> List.of(
+                MeteredCounter.of(RelayMeter.INGRESS_TLS_CERTIFICATE_NOT_AFTER, tls, "feed", "secure"),
+                MeteredCounter.of(RelayMeter.INGRESS_TLS_CERTIFICATE_NOT_AFTER, plain, "feed", "plain")),
+                new CounterGuard(), () -> TimeUnit.SECONDS.toNanos(1_000)).bindTo(registry);
 
             final Gauge expiry = registry.get("relay.ingress.tls.certificate.expiry").tag("feed", "secure").gauge();
             assertThat(expiry.value()).isEqualTo(TimeUnit.DAYS.toSeconds(30));
@@ -99,9 +126,9 @@ class RelayMeterBinderTest {
         try (Counter lastFrame = aeron.addCounter(RelayCounterTypes.INGRESS,
             "relay.ingress.last.frame.time feed=idle unit=epoch-ns")) {
             final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            new RelayMeterBinder(() -> List.of(lastFrame),
-                counter -> aeron.countersReader().getCounterLabel(counter.id()), new CounterGuard(), () -> 1L)
-                .bindTo(registry);
+            new RelayMeterBinder(() -> List.of(
+                MeteredCounter.of(RelayMeter.INGRESS_LAST_FRAME_TIME, lastFrame, "feed", "idle")),
+                new CounterGuard(), () -> 1L).bindTo(registry);
             assertThat(registry.get("relay.ingress.last.frame.age").gauge().value()).isNaN();
         }
     }

@@ -6,15 +6,17 @@ import java.util.List;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
+import io.mcastrelay.wire.MeteredCounter;
 import io.mcastrelay.wire.ProtocolError;
 import io.mcastrelay.wire.RelayCounterTypes;
+import io.mcastrelay.wire.RelayMeter;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * A feed's ingress counters, allocated as Aeron counters (type {@link RelayCounterTypes#INGRESS}) so that AeronStat
- * shows them too. Each label is the meter name and its tags, for example
- * {@code relay.ingress.frames feed=prod}.
+ * shows them too. Each comes from the {@link RelayMeter} table with its tags ({@link #meters()}); its label is the
+ * counter's name and those tags, for example {@code relay.ingress.frames feed=prod}.
  *
  * <p>Single writer: the feed's ingress event loop, the only thread that runs its connections (the TLS reload
  * counters: the relay's TLS reload thread). Any thread may read.
@@ -22,6 +24,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class IngressCounters implements AutoCloseable {
     private final String feed;
     private final List<Counter> all = new ArrayList<>();
+    private final List<MeteredCounter> meters = new ArrayList<>();
     private final AtomicCounter frames;
     private final AtomicCounter bytes;
     private final AtomicCounter heartbeats;
@@ -50,36 +53,41 @@ public final class IngressCounters implements AutoCloseable {
      */
     public IngressCounters(final Aeron aeron, final String feed) {
         this.feed = feed;
-        frames = add(aeron, "relay.ingress.frames", "");
-        bytes = add(aeron, "relay.ingress.bytes", "");
-        heartbeats = add(aeron, "relay.ingress.heartbeats", "");
-        connectionsCurrent = add(aeron, "relay.ingress.connections.current", "");
-        connectionsAccepted = add(aeron, "relay.ingress.connections.accepted", "");
-        idleTimeouts = add(aeron, "relay.ingress.idle.timeouts", "");
-        backPressureEpisodes = add(aeron, "relay.ingress.backpressure.episodes", "");
-        backPressureNs = add(aeron, "relay.ingress.backpressure.time", " unit=ns");
-        sequenceGaps = add(aeron, "relay.ingress.sequence.gaps", "");
-        sequenceRepeats = add(aeron, "relay.ingress.sequence.repeats", "");
-        sessions = add(aeron, "relay.ingress.sessions", "");
-        duplicates = add(aeron, "relay.ingress.duplicates", "");
-        lastFrameTimeNs = add(aeron, "relay.ingress.last.frame.time", " unit=epoch-ns");
+        frames = add(aeron, RelayMeter.INGRESS_FRAMES);
+        bytes = add(aeron, RelayMeter.INGRESS_BYTES);
+        heartbeats = add(aeron, RelayMeter.INGRESS_HEARTBEATS);
+        connectionsCurrent = add(aeron, RelayMeter.INGRESS_CONNECTIONS_CURRENT);
+        connectionsAccepted = add(aeron, RelayMeter.INGRESS_CONNECTIONS_ACCEPTED);
+        idleTimeouts = add(aeron, RelayMeter.INGRESS_IDLE_TIMEOUTS);
+        backPressureEpisodes = add(aeron, RelayMeter.INGRESS_BACKPRESSURE_EPISODES);
+        backPressureNs = add(aeron, RelayMeter.INGRESS_BACKPRESSURE_TIME);
+        sequenceGaps = add(aeron, RelayMeter.INGRESS_SEQUENCE_GAPS);
+        sequenceRepeats = add(aeron, RelayMeter.INGRESS_SEQUENCE_REPEATS);
+        sessions = add(aeron, RelayMeter.INGRESS_SESSIONS);
+        duplicates = add(aeron, RelayMeter.INGRESS_DUPLICATES);
+        lastFrameTimeNs = add(aeron, RelayMeter.INGRESS_LAST_FRAME_TIME);
         for (final RefusalReason reason : RefusalReason.values()) {
-            refusals[reason.ordinal()] = add(aeron, "relay.ingress.connections.refused", " reason=" + reason.reason());
+            refusals[reason.ordinal()] = add(aeron, RelayMeter.INGRESS_CONNECTIONS_REFUSED, "reason", reason.reason());
         }
         for (int i = 0; i < protocolErrors.length; i++) {
-            protocolErrors[i] = add(aeron, "relay.ingress.protocol.errors", " reason=" + ProtocolError.get(i).reason());
+            protocolErrors[i] = add(aeron, RelayMeter.INGRESS_PROTOCOL_ERRORS, "reason", ProtocolError.get(i).reason());
         }
         for (final DropReason reason : DropReason.values()) {
-            drops[reason.ordinal()] = add(aeron, "relay.ingress.drops", " reason=" + reason.reason());
+            drops[reason.ordinal()] = add(aeron, RelayMeter.INGRESS_DROPS, "reason", reason.reason());
         }
-        tlsReloads = add(aeron, "relay.ingress.tls.reloads", " result=ok");
-        tlsReloadFailures = add(aeron, "relay.ingress.tls.reloads", " result=failed");
-        tlsCertificateNotAfter = add(aeron, "relay.ingress.tls.certificate.not.after", " unit=epoch-s");
+        tlsReloads = add(aeron, RelayMeter.INGRESS_TLS_RELOADS, "result", "ok");
+        tlsReloadFailures = add(aeron, RelayMeter.INGRESS_TLS_RELOADS, "result", "failed");
+        tlsCertificateNotAfter = add(aeron, RelayMeter.INGRESS_TLS_CERTIFICATE_NOT_AFTER);
     }
 
-    private AtomicCounter add(final Aeron aeron, final String name, final String tags) {
-        final Counter counter = aeron.addCounter(RelayCounterTypes.INGRESS, name + " feed=" + feed + tags);
-        all.add(counter);
+    private AtomicCounter add(final Aeron aeron, final RelayMeter meter, final String... tags) {
+        final String[] all = new String[tags.length + 2];
+        all[0] = "feed";
+        all[1] = feed;
+        System.arraycopy(tags, 0, all, 2, tags.length);
+        final Counter counter = aeron.addCounter(RelayCounterTypes.INGRESS, meter.label(all));
+        this.all.add(counter);
+        meters.add(MeteredCounter.of(meter, counter, all));
         return counter;
     }
 
@@ -214,6 +222,11 @@ public final class IngressCounters implements AutoCloseable {
     /** @return every counter of this feed, for tools that list them. */
     public List<Counter> all() {
         return Collections.unmodifiableList(all);
+    }
+
+    /** @return every counter with the meter it becomes and its tags, in allocation order. */
+    public List<MeteredCounter> meters() {
+        return Collections.unmodifiableList(meters);
     }
 
     @Override
