@@ -66,11 +66,6 @@ final class ExternalDriver implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (final InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        Command.destroy(process);
     }
 }

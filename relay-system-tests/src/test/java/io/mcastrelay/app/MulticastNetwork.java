@@ -96,8 +96,8 @@ final class MulticastNetwork implements AutoCloseable {
 
     private void build(final List<String> hostNames) throws IOException, InterruptedException {
         final String bridgeNamespace = addNamespace("tgw");
-        final Result created = tryRun(List.of(ip, "-n", bridgeNamespace, "link", "add", BRIDGE, "type", "bridge",
-            "mcast_snooping", "1", "mcast_igmp_version", "2", "mcast_querier", "1"));
+        final Command created = Command.run(List.of(ip, "-n", bridgeNamespace, "link", "add", BRIDGE, "type",
+            "bridge", "mcast_snooping", "1", "mcast_igmp_version", "2", "mcast_querier", "1"));
         NetworkNamespace.require(created.exit() == 0,
             "cannot create a multicast-snooping bridge (" + created.output().trim() + ")");
         int hostNumber = 10;
@@ -124,7 +124,7 @@ final class MulticastNetwork implements AutoCloseable {
 
     private String addNamespace(final String name) throws IOException, InterruptedException {
         final String namespace = PREFIX + run + "-" + name;
-        final Result added = tryRun(List.of(ip, "netns", "add", namespace));
+        final Command added = Command.run(List.of(ip, "netns", "add", namespace));
         NetworkNamespace.require(added.exit() == 0,
             "cannot create a network namespace (" + added.output().trim() + ")");
         namespaces.add(namespace);
@@ -187,7 +187,7 @@ final class MulticastNetwork implements AutoCloseable {
     String exec(final String namespace, final String... command) throws IOException, InterruptedException {
         final List<String> all = new ArrayList<>(List.of(ip, "netns", "exec", namespace));
         all.addAll(List.of(command));
-        final Result result = tryRun(all);
+        final Command result = Command.run(all);
         if (result.exit() != 0) {
             throw new IllegalStateException(String.join(" ", all) + ": exit " + result.exit() + ": " + result.output());
         }
@@ -197,7 +197,7 @@ final class MulticastNetwork implements AutoCloseable {
     private void ipIn(final String namespace, final String... args) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of(ip, "-n", namespace));
         command.addAll(List.of(args));
-        final Result result = tryRun(command);
+        final Command result = Command.run(command);
         if (result.exit() != 0) {
             throw new IllegalStateException(String.join(" ", command) + ": exit " + result.exit() + ": "
                 + result.output());
@@ -243,7 +243,7 @@ final class MulticastNetwork implements AutoCloseable {
 
     /** @return the name of the network namespace the process runs in ({@code ip netns identify PID}). */
     String namespaceOf(final long pid) throws IOException, InterruptedException {
-        return tryRun(List.of(ip, "netns", "identify", Long.toString(pid))).output().trim();
+        return Command.run(List.of(ip, "netns", "identify", Long.toString(pid))).output().trim();
     }
 
     /** @return {@code bridge mdb show} as it prints it. */
@@ -256,7 +256,7 @@ final class MulticastNetwork implements AutoCloseable {
      * their temp directories.
      */
     private void deleteLeftoversOfDeadRuns() throws IOException, InterruptedException {
-        for (final String line : tryRun(List.of(ip, "netns", "list")).output().split("\n")) {
+        for (final String line : Command.run(List.of(ip, "netns", "list")).output().split("\n")) {
             final Matcher matcher = RUN_NAMESPACE.matcher(line);
             if (matcher.find() && ProcessHandle.of(Long.parseLong(matcher.group(1), 16)).isEmpty()) {
                 deleteNamespace(line.split(" ")[0]);
@@ -274,26 +274,16 @@ final class MulticastNetwork implements AutoCloseable {
 
     /** Kills what still runs in the namespace (processes of this run only), then deletes it. */
     private void deleteNamespace(final String namespace) throws IOException, InterruptedException {
-        for (final String pid : tryRun(List.of(ip, "netns", "pids", namespace)).output().split("\\s+")) {
+        for (final String pid : Command.run(List.of(ip, "netns", "pids", namespace)).output().split("\\s+")) {
             if (!pid.isBlank()) {
                 ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
-        final Result deleted = tryRun(List.of(ip, "netns", "delete", namespace));
+        final Command deleted = Command.run(List.of(ip, "netns", "delete", namespace));
         if (deleted.exit() != 0) {
             throw new IllegalStateException("could not delete network namespace " + namespace + ": "
                 + deleted.output());
         }
-    }
-
-    private Result tryRun(final List<String> command) throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return new Result(-1, "timed out: " + command);
-        }
-        return new Result(process.exitValue(), output);
     }
 
     private void closeQuietly() {
@@ -336,7 +326,7 @@ final class MulticastNetwork implements AutoCloseable {
             }
         }
         final List<String> toDelete = new ArrayList<>(namespaces);
-        for (final String line : tryRun(List.of(ip, "netns", "list")).output().split("\n")) {
+        for (final String line : Command.run(List.of(ip, "netns", "list")).output().split("\n")) {
             final String name = line.split(" ")[0];
             if (name.startsWith(PREFIX + run + "-") && !toDelete.contains(name)) {
                 toDelete.add(name);
@@ -383,6 +373,4 @@ final class MulticastNetwork implements AutoCloseable {
     record Host(String name, String namespace, String address, String port) {
     }
 
-    private record Result(int exit, String output) {
-    }
 }

@@ -3,13 +3,11 @@ package io.mcastrelay.app;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -43,7 +41,7 @@ final class NetworkNamespace implements AutoCloseable {
         final String name = "relay-hc-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(random.nextInt());
         final NetworkNamespace namespace =
             new NetworkNamespace(ip, name, "10.250." + random.nextInt(256) + "." + (1 + random.nextInt(254)));
-        final Result created = namespace.run(List.of(ip, "netns", "add", name));
+        final Command created = Command.run(List.of(ip, "netns", "add", name));
         require(created.exit() == 0, "cannot create a network namespace (" + created.output().trim() + ")");
         try {
             namespace.configure();
@@ -118,35 +116,25 @@ final class NetworkNamespace implements AutoCloseable {
 
     /** Runs {@code ip -n NAMESPACE ARGS...} (as {@code ip netns exec NAMESPACE ip ARGS...}) and fails unless 0. */
     void ip(final String... args) throws IOException, InterruptedException {
-        final Result result = tryIp(args);
+        final Command result = tryIp(args);
         if (result.exit() != 0) {
             throw new IllegalStateException("ip -n " + name + " " + String.join(" ", args) + ": exit "
                 + result.exit() + ": " + result.output());
         }
     }
 
-    private Result tryIp(final String... args) throws IOException, InterruptedException {
+    private Command tryIp(final String... args) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of(ip, "-n", name));
         command.addAll(List.of(args));
-        return run(command);
-    }
-
-    private Result run(final List<String> command) throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return new Result(-1, "timed out: " + command);
-        }
-        return new Result(process.exitValue(), output);
+        return Command.run(command);
     }
 
     /** Deletes the namespace, and with it its interfaces. */
     @Override
     public void close() throws IOException {
-        final Result deleted;
+        final Command deleted;
         try {
-            deleted = run(List.of(ip, "netns", "delete", name));
+            deleted = Command.run(List.of(ip, "netns", "delete", name));
         } catch (final InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while deleting network namespace " + name, ex);
@@ -156,6 +144,4 @@ final class NetworkNamespace implements AutoCloseable {
         }
     }
 
-    private record Result(int exit, String output) {
-    }
 }
