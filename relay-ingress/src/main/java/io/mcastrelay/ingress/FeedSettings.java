@@ -142,11 +142,10 @@ public record FeedSettings(
         final IpSubnetFilterRule[] rules = new IpSubnetFilterRule[cidrs.size()];
         for (int i = 0; i < rules.length; i++) {
             try {
-                rules[i] = parseSource(cidrs.get(i));
+                rules[i] = parseCidr("proxy-sources".equals(setting) ? "proxy source" : "allowed source", cidrs.get(i));
             } catch (final IllegalArgumentException ex) {
-                final String reason = "proxy-sources".equals(setting) ?
-                    ex.getMessage().replace("allowed source", "proxy source") : ex.getMessage();
-                throw new InvalidSettingException("feed '" + feed + "'", setting + "[" + i + "]", cidrs.get(i), reason);
+                throw new InvalidSettingException("feed '" + feed + "'", setting + "[" + i + "]", cidrs.get(i),
+                    ex.getMessage());
             }
         }
         return rules;
@@ -160,7 +159,11 @@ public record FeedSettings(
      * @throws IllegalArgumentException if it is not an IP address, a slash and a prefix length that fits it.
      */
     public static IpSubnetFilterRule parseSource(final String cidr) {
-        final String problem = "allowed source '" + cidr + "' is not a CIDR such as 10.0.0.0/8";
+        return parseCidr("allowed source", cidr);
+    }
+
+    private static IpSubnetFilterRule parseCidr(final String what, final String cidr) {
+        final String problem = what + " '" + cidr + "' is not a CIDR such as 10.0.0.0/8";
         final int slash = cidr == null ? -1 : cidr.indexOf('/');
         if (slash <= 0) {
             throw new IllegalArgumentException(problem);
