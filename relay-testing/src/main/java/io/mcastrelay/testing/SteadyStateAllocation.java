@@ -5,10 +5,11 @@ import java.lang.management.ManagementFactory;
 import com.sun.management.ThreadMXBean;
 
 /**
- * Bytes the current thread allocates inside measured sections, taken over rounds of the same work until the JIT has
- * settled. Interpreted and C1 code allocates where C2's escape analysis does not (FFM segments, boxed varargs), and
- * when C2 compiles a method depends on the machine: a fixed two rounds passed here and failed on a slower CI machine.
- * A hot path that allocates per frame allocates in every round, so the least round still catches it.
+ * Bytes a thread (the current one unless named) allocates inside measured sections, taken over rounds of the same
+ * work until the JIT has settled. Interpreted and C1 code allocates where C2's escape analysis does not (FFM
+ * segments, boxed varargs), and when C2 compiles a method depends on the machine: a fixed two rounds passed here and
+ * failed on a slower CI machine. A hot path that allocates per frame allocates in every round, so the least round
+ * still catches it.
  *
  * <p>Use from the thread that runs the hot path:
  * <pre>{@code
@@ -32,13 +33,14 @@ public final class SteadyStateAllocation {
     }
 
     private final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
-    private final long thread = Thread.currentThread().getId();
+    private final long thread;
     private long allocated;
 
-    private SteadyStateAllocation() {
+    private SteadyStateAllocation(final Thread thread) {
+        this.thread = thread.getId();
     }
 
-    /** Runs {@code section} and adds what this thread allocated while it ran. */
+    /** Runs {@code section} and adds what the measured thread allocated while it ran. */
     public void measure(final Section section) throws Exception {
         final long before = threads.getThreadAllocatedBytes(thread);
         section.run();
@@ -50,7 +52,13 @@ public final class SteadyStateAllocation {
      * allocated less than {@code limit} bytes, and returns the least any round allocated.
      */
     public static long leastPerRound(final int maxRounds, final long limit, final Round round) throws Exception {
-        final SteadyStateAllocation meter = new SteadyStateAllocation();
+        return leastPerRound(Thread.currentThread(), maxRounds, limit, round);
+    }
+
+    /** As {@link #leastPerRound(int, long, Round)}, measuring what {@code thread} allocates (an event loop, say). */
+    public static long leastPerRound(final Thread thread, final int maxRounds, final long limit, final Round round)
+        throws Exception {
+        final SteadyStateAllocation meter = new SteadyStateAllocation(thread);
         long least = Long.MAX_VALUE;
         for (int i = 0; i < maxRounds && least >= limit; i++) {
             meter.allocated = 0;
