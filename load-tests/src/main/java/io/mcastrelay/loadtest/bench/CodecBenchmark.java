@@ -1,7 +1,6 @@
 package io.mcastrelay.loadtest.bench;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 
 import io.mcastrelay.wire.DataFrameFlyweight;
 import io.mcastrelay.wire.Ipv4;
@@ -9,31 +8,16 @@ import io.mcastrelay.wire.RelayV1Decoder;
 import io.mcastrelay.wire.RelayV1Encoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * relay-v1 codec: {@link RelayV1Decoder#decode} plus every {@link DataFrameFlyweight} field read, and
  * {@link RelayV1Encoder#encodeData}, over a run of 16 back-to-back DATA frames as one TCP read would hold them.
  * Times and allocation are per frame. One benchmark thread.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
-public class CodecBenchmark {
-    static final int FRAMES = 16;
+public class CodecBenchmark extends RelayBenchmark {
 
     @Param({"64", "256", "1400"})
     int payloadBytes;

@@ -1,7 +1,6 @@
 package io.mcastrelay.loadtest.bench;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.aeron.Publication;
 import io.mcastrelay.egress.Egress;
@@ -15,18 +14,10 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The egress hot path: the benchmark thread offers 8 IPC messages (as ingress publishes them) into a real embedded
@@ -34,15 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * feed's event loop (the stream peeked into a batch, the batch sent with one {@code sendmmsg} to a multicast group on
  * {@code lo}, counters, latency recorders). Times and allocation are per datagram.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-    "--sun-misc-unsafe-memory-access=allow", "-Xms1g", "-Xmx1g"})
-public class EgressSendBenchmark {
+public class EgressSendBenchmark extends RelayBenchmark {
     static final int MESSAGES = 8;
 
     @Param({"64", "256", "1400"})

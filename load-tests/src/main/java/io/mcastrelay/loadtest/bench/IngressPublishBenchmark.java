@@ -12,18 +12,10 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ResourceLeakDetector;
 import org.agrona.CloseHelper;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The ingress hot path: one TCP read of 16 relay-v1 DATA frames, in a pooled direct buffer as the epoll transport
@@ -34,16 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * in production. Should the publication push back (the driver thread moves its limit, and may lag on a busy
  * machine), the operation runs the handler's scheduled retry until the read is published, as the event loop would.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-    "-Dio.netty.leakDetection.level=disabled", "-Xms1g", "-Xmx1g"})
-public class IngressPublishBenchmark {
-    static final int FRAMES = 16;
+public class IngressPublishBenchmark extends RelayBenchmark {
 
     @Param({"64", "256", "1400"})
     int payloadBytes;

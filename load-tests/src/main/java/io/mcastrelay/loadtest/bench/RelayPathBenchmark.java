@@ -14,18 +14,10 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ResourceLeakDetector;
 import org.agrona.CloseHelper;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The relay's whole frame path as it runs by default, on one thread: one TCP read of 16 relay-v1 DATA frames (a
@@ -36,16 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * per-destination counters and latency recorders. Times and allocation are per frame; the leak detector is off, as
  * in production.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-    "--sun-misc-unsafe-memory-access=allow", "-Dio.netty.leakDetection.level=disabled", "-Xms1g", "-Xmx1g"})
-public class RelayPathBenchmark {
-    static final int FRAMES = 16;
+public class RelayPathBenchmark extends RelayBenchmark {
     private static final String GROUP = "239.255.88.2";
 
     @Param({"64", "256", "1400"})
