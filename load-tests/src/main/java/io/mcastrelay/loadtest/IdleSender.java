@@ -11,12 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.mcastrelay.wire.DataFrameFlyweight;
+import io.mcastrelay.wire.ProbePayload;
 import io.mcastrelay.wire.RelayV1Encoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The idle scenario's sender: one connection that sends a relay-v1 HEARTBEAT when told (once a second, so the relay's
- * idle timeout never closes it) and, now and then, one DATA frame whose payload is a {@link LoadPayload} stamped
+ * idle timeout never closes it) and, now and then, one DATA frame whose payload is a {@link ProbePayload} stamped
  * with the time it is written. Whatever the forwarder sends back (the relay's HEARTBEATs, a session's ACKs) is read
  * and dropped. Used by the control thread only.
  */
@@ -96,12 +97,12 @@ final class IdleSender implements AutoCloseable {
     }
 
     /**
-     * Sends one DATA frame to a group, its payload a {@link LoadPayload} of stream 0 whose scheduled and actual send
+     * Sends one DATA frame to a group, its payload a {@link ProbePayload} of stream 0 whose scheduled and actual send
      * times are both now.
      *
      * @param group         the destination group.
      * @param udpPort       the destination port.
-     * @param payloadLength bytes of payload, at least {@link LoadPayload#HEADER_LENGTH}.
+     * @param payloadLength bytes of payload, at least {@link ProbePayload#HEADER_LENGTH}.
      * @param runToken      the run's token.
      * @param clock         the run's clock.
      * @throws IOException if the connection is gone.
@@ -109,9 +110,9 @@ final class IdleSender implements AutoCloseable {
     void data(final int group, final int udpPort, final int payloadLength, final int runToken, final RunClock clock)
         throws IOException {
         final long sequence = ++lastSequence;
-        LoadPayload.fillPattern(frameBuffer, DataFrameFlyweight.PAYLOAD_OFFSET, payloadLength);
+        ProbePayload.fillPattern(frameBuffer, DataFrameFlyweight.PAYLOAD_OFFSET, payloadLength);
         final long nowNanos = clock.epochNanos();
-        LoadPayload.write(frameBuffer, DataFrameFlyweight.PAYLOAD_OFFSET, runToken, 0, payloadLength, sequence,
+        ProbePayload.write(frameBuffer, DataFrameFlyweight.PAYLOAD_OFFSET, runToken, 0, payloadLength, sequence,
             nowNanos, nowNanos);
         write(RelayV1Encoder.encodeDataHeader(frameBuffer, 0, group, udpPort, sequence, nowNanos, payloadLength));
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.mcastrelay.wire.DataFrameFlyweight;
+import io.mcastrelay.wire.ProbePayload;
 import io.mcastrelay.wire.RelayV1Encoder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -18,7 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One feed's connection: writes relay-v1 DATA frames to a forwarder's TCP port on a schedule, round-robin over the
- * feed's groups, each payload a {@link LoadPayload} with its stream's sequence, the time the schedule said it was
+ * feed's groups, each payload a {@link ProbePayload} with its stream's sequence, the time the schedule said it was
  * due and the time it was written.
  *
  * <p>Frame {@code k} is due {@code k / rate} after the start (a constant rate), with its burst (bursts), or at once
@@ -75,7 +76,7 @@ final class LoadGenerator implements Runnable {
         this.spin = spin;
         this.sequences = new long[groups.length];
         this.pattern = new UnsafeBuffer(new byte[payloads.max()]);
-        LoadPayload.fillPattern(pattern, 0, payloads.max());
+        ProbePayload.fillPattern(pattern, 0, payloads.max());
         this.intervalNs = rate.kind() == RateSpec.Kind.CONSTANT ? 1e9 / rate.framesPerSecond() : 0;
     }
 
@@ -218,9 +219,9 @@ final class LoadGenerator implements Runnable {
         final int length = RelayV1Encoder.encodeDataHeader(batchBuffer, offset, groups[stream], udpPort, index + 1,
             sendTimeNanos, payloadLength);
         final int payloadOffset = offset + DataFrameFlyweight.PAYLOAD_OFFSET;
-        batchBuffer.putBytes(payloadOffset + LoadPayload.HEADER_LENGTH, pattern, LoadPayload.HEADER_LENGTH,
-            payloadLength - LoadPayload.HEADER_LENGTH);
-        LoadPayload.write(batchBuffer, payloadOffset, runToken, firstStream + stream, payloadLength,
+        batchBuffer.putBytes(payloadOffset + ProbePayload.HEADER_LENGTH, pattern, ProbePayload.HEADER_LENGTH,
+            payloadLength - ProbePayload.HEADER_LENGTH);
+        ProbePayload.write(batchBuffer, payloadOffset, runToken, firstStream + stream, payloadLength,
             ++sequences[stream], intendedTimeNanos, sendTimeNanos);
         return length;
     }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.ProbePayload;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
@@ -99,16 +100,16 @@ final class LoadReceiver implements Runnable, AutoCloseable {
     }
 
     private void onDatagram(final UnsafeBuffer view, final int length, final long nowNanos) {
-        if (!LoadPayload.isOurs(view, 0, length, runToken)) {
+        if (!ProbePayload.isProbe(view, 0, length, runToken)) {
             foreign++;
             return;
         }
-        final int stream = LoadPayload.stream(view, 0);
+        final int stream = ProbePayload.stream(view, 0);
         if (stream < 0 || stream >= nextSequence.length) {
             foreign++;
             return;
         }
-        final long sequence = LoadPayload.sequence(view, 0);
+        final long sequence = ProbePayload.sequence(view, 0);
         final long expected = nextSequence[stream];
         if (sequence >= expected) {
             gaps += sequence - expected;
@@ -116,11 +117,11 @@ final class LoadReceiver implements Runnable, AutoCloseable {
         } else {
             duplicates++;
         }
-        final long intendedTimeNanos = LoadPayload.intendedTimeNanos(view, 0);
+        final long intendedTimeNanos = ProbePayload.intendedTimeNanos(view, 0);
         if (clock.measured(clock.toElapsedNs(intendedTimeNanos))) {
             measuredReceived++;
             corrected.recordValue(clamp(nowNanos - intendedTimeNanos));
-            raw.recordValue(clamp(nowNanos - LoadPayload.sendTimeNanos(view, 0)));
+            raw.recordValue(clamp(nowNanos - ProbePayload.sendTimeNanos(view, 0)));
         } else {
             warmup.recordValue(clamp(nowNanos - intendedTimeNanos));
         }

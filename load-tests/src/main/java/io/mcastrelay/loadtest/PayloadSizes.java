@@ -1,5 +1,6 @@
 package io.mcastrelay.loadtest;
 
+import io.mcastrelay.wire.ProbePayload;
 import java.util.SplittableRandom;
 
 /**
@@ -33,7 +34,7 @@ final class PayloadSizes {
             for (int i = 0; i < sizes.length; i++) {
                 final int draw = random.nextInt(100);
                 if (draw < 70) {
-                    sizes[i] = random.nextInt(LoadPayload.HEADER_LENGTH, 129);
+                    sizes[i] = random.nextInt(ProbePayload.HEADER_LENGTH, 129);
                 } else if (draw < 90) {
                     sizes[i] = random.nextInt(129, 513);
                 } else {
@@ -43,9 +44,9 @@ final class PayloadSizes {
             return new PayloadSizes(MIX, sizes);
         }
         final int size = Integer.parseInt(spec);
-        if (size < LoadPayload.HEADER_LENGTH || size > 8472) {
+        if (size < ProbePayload.HEADER_LENGTH || size > 8472) {
             throw new IllegalArgumentException("payload size " + size + " is outside "
-                + LoadPayload.HEADER_LENGTH + "..8472");
+                + ProbePayload.HEADER_LENGTH + "..8472");
         }
         return new PayloadSizes(spec + "B", new int[] {size});
     }

@@ -3,6 +3,7 @@ package io.mcastrelay.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mcastrelay.wire.ProbePayload;
 import org.junit.jupiter.api.Test;
 
 class SpecsTest {
@@ -25,7 +26,7 @@ class SpecsTest {
         int large = 0;
         for (int i = 0; i < 4096; i++) {
             final int size = mix.size(i);
-            assertThat(size).isBetween(LoadPayload.HEADER_LENGTH, 1400);
+            assertThat(size).isBetween(ProbePayload.HEADER_LENGTH, 1400);
             small += size <= 128 ? 1 : 0;
             large += size >= 1300 ? 1 : 0;
         }

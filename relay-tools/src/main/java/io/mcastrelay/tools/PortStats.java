@@ -1,5 +1,6 @@
 package io.mcastrelay.tools;
 
+import io.mcastrelay.wire.ProbePayload;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;

@@ -1,6 +1,7 @@
 package io.mcastrelay.tools;
 
 import io.mcastrelay.tools.SendLoop.SendTotals;
+import io.mcastrelay.wire.ProbePayload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

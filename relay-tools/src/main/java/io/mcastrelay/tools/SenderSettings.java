@@ -3,6 +3,7 @@ package io.mcastrelay.tools;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.FrameDescriptor;
 import io.mcastrelay.wire.Framing;
+import io.mcastrelay.wire.ProbePayload;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * @param destinations  synthetic frames go round-robin over these; with length-prefixed framing only the count of
  *                      frames matters, since the feed's configuration picks the destination.
  * @param ratePerSecond frames per second; 0 sends as fast as the socket takes them.
- * @param payloadBytes  bytes of synthetic payload, at least {@link ProbePayload#LENGTH}.
+ * @param payloadBytes  bytes of synthetic payload, at least {@link ProbePayload#HEADER_LENGTH}.
  * @param count         frames to send; 0 for no limit.
  * @param durationNs    how long to send; 0 for no limit.
  * @param file          frames to replay as they are instead of synthetic ones; null for synthetic.
@@ -40,9 +41,9 @@ record SenderSettings(
         if (ratePerSecond < 0) {
             throw new IllegalArgumentException("option '--rate' must not be negative");
         }
-        if (payloadBytes < ProbePayload.LENGTH || payloadBytes > FrameDescriptor.MAX_PAYLOAD_LENGTH) {
-            throw new IllegalArgumentException("option '--payload-bytes' must lie in " + ProbePayload.LENGTH + ".." +
-                FrameDescriptor.MAX_PAYLOAD_LENGTH + ", got " + payloadBytes);
+        if (payloadBytes < ProbePayload.HEADER_LENGTH || payloadBytes > FrameDescriptor.MAX_PAYLOAD_LENGTH) {
+            throw new IllegalArgumentException("option '--payload-bytes' must lie in " + ProbePayload.HEADER_LENGTH +
+                ".." + FrameDescriptor.MAX_PAYLOAD_LENGTH + ", got " + payloadBytes);
         }
         if (count < 0 || durationNs < 0) {
             throw new IllegalArgumentException("options '--count' and '--duration-seconds' must not be negative");
@@ -60,7 +61,7 @@ record SenderSettings(
             .option("--port", "6666", "the relay feed's TCP port")
             .option("--dest", "239.255.6.1:6200,239.255.6.2:6201", "comma-separated group:port list, round-robin")
             .option("--rate", "1000", "frames per second, 0 = as fast as possible")
-            .option("--payload-bytes", "64", "synthetic payload size, at least " + ProbePayload.LENGTH)
+            .option("--payload-bytes", "64", "synthetic payload size, at least " + ProbePayload.HEADER_LENGTH)
             .option("--count", null, "stop after this many frames (default unlimited)")
             .option("--duration-seconds", null, "stop after this long (default unlimited)")
             .option("--file", null, "replay the frames in this file as they are instead of synthetic ones")
@@ -81,7 +82,7 @@ record SenderSettings(
             args.intValue("--port", 1, 0xFFFF),
             args.destinations("--dest"),
             args.doubleValue("--rate", 0),
-            args.intValue("--payload-bytes", ProbePayload.LENGTH, FrameDescriptor.MAX_PAYLOAD_LENGTH),
+            args.intValue("--payload-bytes", ProbePayload.HEADER_LENGTH, FrameDescriptor.MAX_PAYLOAD_LENGTH),
             args.isSet("--count") ? args.longValue("--count", 1, Long.MAX_VALUE) : 0,
             (long)(durationSeconds * TimeUnit.SECONDS.toNanos(1)),
             args.isSet("--file") ? Path.of(args.required("--file")) : null,

@@ -4,13 +4,16 @@ import io.mcastrelay.wire.DataFrameFlyweight;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
 import io.mcastrelay.wire.LengthPrefixedDecoder;
+import io.mcastrelay.wire.ProbePayload;
 import io.mcastrelay.wire.RelayV1Encoder;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Makes frames whose payload is a {@link ProbePayload} header and a fixed pattern. relay-v1 frames go round-robin
+ * Makes frames whose payload is a {@link ProbePayload} header (due and sent at the frame's send time, stream = the
+ * destination's index) and the filler pattern. relay-v1 frames go round-robin
  * over the destinations, each frame numbered per connection from 1 and each probe numbered per destination from 1.
  * Length-prefixed frames carry no destination, so they are one probe stream numbered from 1. Allocates nothing per
  * frame; used by the sending thread only.
@@ -22,6 +25,8 @@ final class SyntheticFrameSource implements FrameSource {
     private final long[] probeSequences;
     private final UnsafeBuffer pattern;
     private final int payloadBytes;
+    /** Tells this run's probes from an earlier run's still in flight. */
+    private final int runToken = ThreadLocalRandom.current().nextInt();
     private int nextDestination;
     private long sequence;
 
@@ -56,7 +61,8 @@ final class SyntheticFrameSource implements FrameSource {
             length = RelayV1Encoder.encodeLengthPrefixed(buffer, offset, pattern, 0, payloadBytes);
             payloadOffset = offset + LengthPrefixedDecoder.PREFIX_LENGTH;
         }
-        ProbePayload.write(buffer, payloadOffset, probeSequence, sendTimeNanos);
+        ProbePayload.write(buffer, payloadOffset, runToken, destination, payloadBytes, probeSequence, sendTimeNanos,
+            sendTimeNanos);
         return length;
     }
 

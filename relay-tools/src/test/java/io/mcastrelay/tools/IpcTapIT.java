@@ -9,6 +9,7 @@ import io.aeron.driver.ThreadingMode;
 import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.IpcMessageFlyweight;
 import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.ProbePayload;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

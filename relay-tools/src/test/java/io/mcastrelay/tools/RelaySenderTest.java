@@ -8,6 +8,7 @@ import io.mcastrelay.wire.DataFrameFlyweight;
 import io.mcastrelay.wire.FrameDescriptor;
 import io.mcastrelay.wire.Ipv4;
 import io.mcastrelay.wire.LengthPrefixedDecoder;
+import io.mcastrelay.wire.ProbePayload;
 import io.mcastrelay.wire.RelayV1Decoder;
 import io.mcastrelay.wire.RelayV1Encoder;
 import java.io.ByteArrayOutputStream;
@@ -73,6 +74,7 @@ class RelaySenderTest {
             assertThat(data.sendTimeNanos()).isPositive();
             assertThat(data.payloadLength()).isEqualTo(40);
             assertThat(ProbePayload.isProbe(received, data.payloadOffset(), 40)).isTrue();
+            assertThat(ProbePayload.stream(received, data.payloadOffset())).isEqualTo(i % 3);
             assertThat(ProbePayload.sequence(received, data.payloadOffset())).isEqualTo(i / 3 + 1);
             assertThat(ProbePayload.sendTimeNanos(received, data.payloadOffset())).isEqualTo(data.sendTimeNanos());
             offset += length;

@@ -3,6 +3,7 @@ package io.mcastrelay.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.mcastrelay.wire.ProbePayload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,7 +80,7 @@ class RelaySubscriberTest {
     @Test
     void shouldFailWhenExpectIsNotMetWithinDuration() throws IOException {
         try (RelaySubscriber subscriber = new RelaySubscriber(settings(GROUP + ":" + port, 3, 0.2), out)) {
-            sendProbe(GROUP, 1, 32);
+            sendProbe(GROUP, 1, 48);
 
             assertThat(subscriber.run(() -> true)).isEqualTo(RelaySubscriber.EXIT_EXPECT_NOT_MET);
             assertThat(subscriber.totalDatagrams()).isEqualTo(1);
@@ -90,8 +91,8 @@ class RelaySubscriberTest {
     void shouldShareOneSocketBetweenGroupsOnOnePort() throws IOException {
         final String joins = GROUP + ":" + port + "," + OTHER_GROUP + ":" + port;
         try (RelaySubscriber subscriber = new RelaySubscriber(settings(joins, 2, 5), out)) {
-            sendProbe(GROUP, 1, 32);
-            sendProbe(OTHER_GROUP, 1, 32);
+            sendProbe(GROUP, 1, 48);
+            sendProbe(OTHER_GROUP, 1, 48);
 
             assertThat(subscriber.run(() -> true)).isEqualTo(RelaySubscriber.EXIT_OK);
             assertThat(subscriber.stats()).singleElement()
@@ -153,7 +154,8 @@ class RelaySubscriberTest {
 
     private void sendProbe(final String group, final long sequence, final int length) throws IOException {
         ProbePayload.fillPattern(payload, 0, length);
-        ProbePayload.write(payload, 0, sequence, System.currentTimeMillis() * 1_000_000L);
+        final long now = System.currentTimeMillis() * 1_000_000L;
+        ProbePayload.write(payload, 0, 1, 0, length, sequence, now, now);
         final ByteBuffer datagram = payload.byteBuffer().duplicate().clear().limit(length);
         sender.send(datagram, new InetSocketAddress(InetAddress.getByName(group), port));
     }
