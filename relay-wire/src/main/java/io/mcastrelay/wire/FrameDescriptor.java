@@ -34,6 +34,10 @@ public final class FrameDescriptor {
     public static final int TYPE_RESERVED_FIRST = 0x05;
     /** Last of the types reserved for a later version. */
     public static final int TYPE_RESERVED_LAST = 0x0F;
+    /** A customer's request to the replay port ({@link ReplayFrames}); on a feed port an unknown type. */
+    public static final int TYPE_REPLAY_REQUEST = 0x10;
+    /** The replay port's last frame of an answer ({@link ReplayFrames}). */
+    public static final int TYPE_REPLAY_END = 0x11;
 
     /** The largest value {@code length} can hold. */
     public static final int MAX_FRAME_LENGTH = 0xFFFF;

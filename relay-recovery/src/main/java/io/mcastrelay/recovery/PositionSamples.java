@@ -1,0 +1,65 @@
+package io.mcastrelay.recovery;
+
+/**
+ * A ring of (wall clock, recorded position) samples of one recording, oldest overwritten first. Times and positions
+ * only grow. Not thread-safe: used under the {@link Recorder}'s lock.
+ */
+final class PositionSamples {
+    private final long[] times;
+    private final long[] positions;
+    private int first;
+    private int size;
+
+    PositionSamples(final int capacity) {
+        times = new long[capacity];
+        positions = new long[capacity];
+    }
+
+    void clear() {
+        first = 0;
+        size = 0;
+    }
+
+    /** Notes a sample; one with the same position as the last is skipped, so idle feeds keep their history. */
+    void add(final long timeNs, final long position) {
+        if (size > 0 && positions[index(size - 1)] == position) {
+            return;
+        }
+        if (size == times.length) {
+            first = (first + 1) % times.length;
+            size--;
+        }
+        final int at = index(size);
+        times[at] = timeNs;
+        positions[at] = position;
+        size++;
+    }
+
+    /**
+     * @return the position of the latest sample taken at or before {@code timeNs}; {@link Long#MIN_VALUE} if every
+     * sample is later (or there is none).
+     */
+    long positionAtOrBefore(final long timeNs) {
+        int low = 0;
+        int high = size - 1;
+        long found = Long.MIN_VALUE;
+        while (low <= high) {
+            final int middle = (low + high) >>> 1;
+            if (times[index(middle)] <= timeNs) {
+                found = positions[index(middle)];
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return found;
+    }
+
+    int size() {
+        return size;
+    }
+
+    private int index(final int i) {
+        return (first + i) % times.length;
+    }
+}

@@ -1,0 +1,445 @@
+package io.mcastrelay.recovery;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.aeron.Aeron;
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.codecs.SourceLocation;
+import io.aeron.archive.status.RecordingPos;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.CountersReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records each feed's IPC stream with an Aeron Archive on the relay's media driver, purges what ages out, and tells
+ * the replay port where in the recordings a time lies.
+ *
+ * <p>The recording subscription is untethered ({@code tether=false}): the driver never holds the feed's publisher
+ * back for it. If the archive falls behind by more than a term window, or its disk fills, the driver drops it; the
+ * recording stops, the feed's multicast goes on, the recording counts as broken (logged once, counted, in health
+ * details) and the archive starts a new recording when the subscription rejoins. Each recording carries the feed's
+ * name as the channel's {@code alias}, so that after a restart on the same directory the catalog's earlier
+ * recordings of the feed are found, replayable and purged like the rest.
+ *
+ * <p>Time to position: every {@link #SAMPLE_INTERVAL_NS} the control thread notes (wall clock, recorded position)
+ * of the active recording. Everything recorded before a sample was read off the socket before it, so a replay from
+ * the term that holds the last sample before a time, skipping what is older, misses nothing. Recordings of an
+ * earlier run have no samples and are read from their start.
+ *
+ * <p>Threads: the archive's own (one, shared mode); this class's control thread (discovery, samples, retention);
+ * the replay port's event loop calls {@link #plan}, {@link #startReplay} and {@link #stopReplay}. The archive client
+ * is not thread-safe: every use holds this object's lock. None of it is on the feed's frame path.
+ */
+public final class Recorder implements AutoCloseable {
+    /** How often the active recording's position is sampled against the wall clock. */
+    static final long SAMPLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long RETENTION_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final String ALIAS_PREFIX = "relay-feed-";
+    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+
+    private final RecoverySettings settings;
+    private final Aeron aeron;
+    private final Archive archive;
+    private final AeronArchive client;
+    private final Map<String, FeedRecording> feeds = new LinkedHashMap<>();
+    private final ScheduledExecutorService control;
+    private final AtomicLong archiveErrors = new AtomicLong();
+    private long lastRetentionNs;
+    private volatile boolean closed;
+
+    /** The recording state of a feed, as health and meters show it. */
+    public enum State {
+        /** Waiting for the archive to start the feed's recording. */
+        STARTING,
+        /** The feed's stream is being recorded. */
+        RECORDING,
+        /** The archive dropped the recording (behind, or disk full); live multicast carries on. */
+        BROKEN
+    }
+
+    private Recorder(final RecoverySettings settings, final Aeron aeron, final Archive archive,
+        final AeronArchive client) {
+        this.settings = settings;
+        this.aeron = aeron;
+        this.archive = archive;
+        this.client = client;
+        for (final RecoverySettings.Feed feed : settings.feeds()) {
+            feeds.put(feed.name(), new FeedRecording(feed, samples(settings)));
+        }
+        control = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            final Thread thread = new Thread(runnable, "relay-recovery");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Launches the archive on the media driver in {@code aeronDirectory}, starts recording every feed and the
+     * control thread.
+     *
+     * @param settings       what to record.
+     * @param aeron          the relay's client of the same driver (for the archive's position counters).
+     * @param idleStrategies the archive thread's idle strategy, one per call.
+     * @return the running recorder.
+     */
+    public static Recorder start(final RecoverySettings settings, final Aeron aeron,
+        final Supplier<IdleStrategy> idleStrategies) {
+        final File directory = new File(settings.archiveDirectory());
+        if (!directory.isDirectory() && !directory.mkdirs()) {
+            throw new IllegalStateException("cannot create the archive directory " + directory.getAbsolutePath() +
+                " (relay.recovery.archive-directory)");
+        }
+        final AtomicLong errors = new AtomicLong();
+        Archive archive = null;
+        AeronArchive client = null;
+        try {
+            archive = Archive.launch(new Archive.Context()
+                .aeronDirectoryName(aeron.context().aeronDirectoryName())
+                .archiveDir(directory)
+                .deleteArchiveOnStart(false)
+                .controlChannelEnabled(false)
+                .replicationChannel("aeron:udp?endpoint=localhost:0")
+                .recordingEventsEnabled(false)
+                .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:ipc"))
+                .segmentFileLength(settings.segmentBytes())
+                .threadingMode(ArchiveThreadingMode.SHARED)
+                .idleStrategySupplier(idleStrategies)
+                .errorHandler(error -> {
+                    errors.incrementAndGet();
+                    LOG.warn("archive error (relay.recovery.archive.errors): {}", error.toString());
+                }));
+            client = AeronArchive.connect(new AeronArchive.Context()
+                .aeron(aeron)
+                .ownsAeronClient(false)
+                .controlRequestChannel(archive.context().localControlChannel())
+                .controlRequestStreamId(archive.context().localControlStreamId())
+                .controlResponseChannel("aeron:ipc")
+                .controlResponseStreamId(AeronArchive.Configuration.CONTROL_RESPONSE_STREAM_ID_DEFAULT));
+            final Recorder recorder = new Recorder(settings, aeron, archive, client);
+            recorder.archiveErrors.set(0);
+            for (final RecoverySettings.Feed feed : settings.feeds()) {
+                client.startRecording("aeron:ipc?tether=false|alias=" + ALIAS_PREFIX + feed.name(), feed.streamId(),
+                    SourceLocation.LOCAL);
+            }
+            recorder.control.scheduleWithFixedDelay(recorder::tick, 0, SAMPLE_INTERVAL_NS, TimeUnit.NANOSECONDS);
+            LOG.info("recording {} feed(s) in {} (retention {} s or {} MB per feed, segments of {} MB)",
+                settings.feeds().size(), directory.getAbsolutePath(), TimeUnit.NANOSECONDS.toSeconds(
+                    settings.maxAgeNs()), settings.maxBytesPerFeed() >> 20, settings.segmentBytes() >> 20);
+            return recorder;
+        } catch (final RuntimeException ex) {
+            CloseHelper.quietCloseAll(client, archive);
+            throw ex;
+        }
+    }
+
+    private static int samples(final RecoverySettings settings) {
+        return (int)Math.min(20_000, settings.maxAgeNs() / SAMPLE_INTERVAL_NS + 100);
+    }
+
+    /** On the control thread: find or check each feed's recording, sample it, purge what ages out. */
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        try {
+            final long nowNs = System.currentTimeMillis() * 1_000_000L;
+            synchronized (this) {
+                final CountersReader counters = aeron.countersReader();
+                for (final FeedRecording feed : feeds.values()) {
+                    track(feed, counters, nowNs);
+                }
+                final long monotonicNs = System.nanoTime();
+                if (monotonicNs - lastRetentionNs >= RETENTION_INTERVAL_NS) {
+                    lastRetentionNs = monotonicNs;
+                    for (final FeedRecording feed : feeds.values()) {
+                        purge(feed, nowNs);
+                    }
+                }
+            }
+        } catch (final RuntimeException ex) {
+            archiveErrors.incrementAndGet();
+            LOG.warn("recovery control: {}", ex.toString());
+        }
+    }
+
+    private void track(final FeedRecording feed, final CountersReader counters, final long nowNs) {
+        if (feed.counterId != CountersReader.NULL_COUNTER_ID &&
+            !RecordingPos.isActive(counters, feed.counterId, feed.activeRecordingId)) {
+            feed.counterId = CountersReader.NULL_COUNTER_ID;
+            feed.activeRecordingId = RecordingPos.NULL_RECORDING_ID;
+            feed.breaks.incrementAndGet();
+            feed.state = State.BROKEN;
+            LOG.error("feed '{}': the recording stopped (the archive fell behind the feed or its disk is full); "
+                + "live multicast carries on; a new recording starts when the archive catches up "
+                + "(relay.recovery.recording.breaks)", feed.settings.name());
+        }
+        if (feed.counterId == CountersReader.NULL_COUNTER_ID) {
+            final long recordingId = activeRecording(feed.settings.name());
+            if (recordingId == RecordingPos.NULL_RECORDING_ID) {
+                return;
+            }
+            final int counterId =
+                RecordingPos.findCounterIdByRecording(counters, recordingId, archive.context().archiveId());
+            if (counterId == CountersReader.NULL_COUNTER_ID) {
+                return;
+            }
+            feed.counterId = counterId;
+            feed.activeRecordingId = recordingId;
+            feed.samples.clear();
+            if (feed.state == State.BROKEN) {
+                LOG.info("feed '{}': recording again (recording {})", feed.settings.name(), recordingId);
+            }
+            feed.state = State.RECORDING;
+        }
+        final long position = counters.getCounterValue(feed.counterId);
+        feed.recordedPosition = position;
+        feed.samples.add(nowNs, position);
+    }
+
+    /** @return the feed's recording the archive is writing now, or {@link RecordingPos#NULL_RECORDING_ID}. */
+    private long activeRecording(final String feed) {
+        long active = RecordingPos.NULL_RECORDING_ID;
+        for (final RecordingInfo info : recordings(feed)) {
+            if (info.stopPosition() == AeronArchive.NULL_POSITION) {
+                active = info.recordingId();
+            }
+        }
+        return active;
+    }
+
+    /** Under the lock: the feed's recordings in the catalog, oldest first. */
+    private List<RecordingInfo> recordings(final String feed) {
+        final String alias = "alias=" + ALIAS_PREFIX + feed;
+        final List<RecordingInfo> found = new ArrayList<>();
+        long from = 0;
+        while (true) {
+            final int[] seen = {0};
+            final long[] last = {from - 1};
+            client.listRecordings(from, 100, (controlSessionId, correlationId, recordingId, startTimestamp,
+                stopTimestamp, startPosition, stopPosition, initialTermId, segmentFileLength, termBufferLength,
+                mtuLength, sessionId, streamId, strippedChannel, originalChannel, sourceIdentity) -> {
+                seen[0]++;
+                last[0] = recordingId;
+                if (originalChannel.contains(alias + "|") || originalChannel.endsWith(alias)) {
+                    found.add(new RecordingInfo(recordingId, startTimestamp, stopTimestamp, startPosition,
+                        stopPosition, termBufferLength, segmentFileLength));
+                }
+            });
+            if (seen[0] < 100) {
+                return found;
+            }
+            from = last[0] + 1;
+        }
+    }
+
+    /** Under the lock: purges whole old recordings, then whole segments of the active one, by age and by size. */
+    private void purge(final FeedRecording feed, final long nowNs) {
+        final long oldestAllowedNs = nowNs - settings.maxAgeNs();
+        final List<RecordingInfo> all = recordings(feed.settings.name());
+        long total = 0;
+        for (final RecordingInfo info : all) {
+            total += info.length(feed);
+        }
+        for (final RecordingInfo info : all) {
+            if (info.recordingId() == feed.activeRecordingId) {
+                continue;
+            }
+            final boolean tooOld = info.stopTimestamp() != AeronArchive.NULL_TIMESTAMP &&
+                info.stopTimestamp() * 1_000_000L < oldestAllowedNs;
+            if (tooOld || total > settings.maxBytesPerFeed()) {
+                total -= info.length(feed);
+                client.purgeRecording(info.recordingId());
+                feed.purgedBytes.addAndGet(info.length(feed));
+                LOG.info("feed '{}': purged recording {} ({})", feed.settings.name(), info.recordingId(),
+                    tooOld ? "older than max-age" : "over max-bytes");
+            }
+        }
+        for (final RecordingInfo info : all) {
+            if (info.recordingId() != feed.activeRecordingId) {
+                continue;
+            }
+            final long recorded = feed.recordedPosition;
+            long target = info.startPosition();
+            final long agedOut = feed.samples.positionAtOrBefore(oldestAllowedNs);
+            if (agedOut > target) {
+                target = agedOut;
+            }
+            if (recorded - target > settings.maxBytesPerFeed() - (total - info.length(feed))) {
+                target = recorded - (settings.maxBytesPerFeed() - (total - info.length(feed)));
+            }
+            final long base = AeronArchive.segmentFileBasePosition(info.startPosition(), target,
+                info.termBufferLength(), info.segmentFileLength());
+            final long activeBase = AeronArchive.segmentFileBasePosition(info.startPosition(), recorded,
+                info.termBufferLength(), info.segmentFileLength());
+            final long newStart = Math.min(base, activeBase);
+            if (newStart > info.startPosition()) {
+                client.purgeSegments(info.recordingId(), newStart);
+                feed.purgedBytes.addAndGet(newStart - info.startPosition());
+            }
+        }
+    }
+
+    /**
+     * Where to read a feed's datagrams from a time on: the recordings that may hold them, oldest first, each from a
+     * term boundary at or before the first such datagram up to what is recorded now.
+     *
+     * @param feed        the feed.
+     * @param startTimeNs the first ingress time wanted.
+     * @return the spans to replay, oldest first; empty if nothing is held.
+     */
+    public synchronized List<Span> plan(final String feed, final long startTimeNs) {
+        final FeedRecording recording = feeds.get(feed);
+        final List<Span> spans = new ArrayList<>();
+        for (final RecordingInfo info : recordings(feed)) {
+            final boolean active = info.recordingId() == recording.activeRecordingId;
+            final long stop = active ? recording.recordedPosition : info.stopPosition();
+            if (stop == AeronArchive.NULL_POSITION || stop <= info.startPosition()) {
+                continue;
+            }
+            if (!active && info.stopTimestamp() != AeronArchive.NULL_TIMESTAMP &&
+                (info.stopTimestamp() + 1) * 1_000_000L < startTimeNs) {
+                continue;
+            }
+            long from = info.startPosition();
+            if (active) {
+                final long sampled = recording.samples.positionAtOrBefore(startTimeNs);
+                final long termStart = sampled - (sampled & (info.termBufferLength() - 1));
+                from = Math.max(from, termStart);
+            }
+            spans.add(new Span(info.recordingId(), from, stop, from == info.startPosition() &&
+                spans.isEmpty()));
+        }
+        return spans;
+    }
+
+    /**
+     * Asks the archive to replay part of a recording to an IPC stream.
+     *
+     * @return the replay session id; its low 32 bits are the replay stream's session id.
+     */
+    public synchronized long startReplay(final Span span, final int replayStreamId) {
+        return client.startReplay(span.recordingId(), span.from(), span.to() - span.from(), "aeron:ipc",
+            replayStreamId);
+    }
+
+    /** Stops a replay that is still running; quiet if it has ended. */
+    public synchronized void stopReplay(final long replaySessionId) {
+        if (closed) {
+            return;
+        }
+        try {
+            client.stopReplay(replaySessionId);
+        } catch (final RuntimeException ignore) {
+            // the replay had already ended
+        }
+    }
+
+    /** @return the feed's recording state. */
+    public State state(final String feed) {
+        return feeds.get(feed).state;
+    }
+
+    /** @return times the feed's recording stopped without being asked to. */
+    public long breaks(final String feed) {
+        return feeds.get(feed).breaks.get();
+    }
+
+    /** @return the active recording's recorded position, or the last one seen. */
+    public long recordedPosition(final String feed) {
+        return feeds.get(feed).recordedPosition;
+    }
+
+    /** @return bytes the retention purged for the feed since start. */
+    public long purgedBytes(final String feed) {
+        return feeds.get(feed).purgedBytes.get();
+    }
+
+    /** @return bytes the feed's recordings hold now. */
+    public synchronized long heldBytes(final String feed) {
+        long total = 0;
+        final FeedRecording recording = feeds.get(feed);
+        for (final RecordingInfo info : recordings(feed)) {
+            total += info.length(recording);
+        }
+        return total;
+    }
+
+    /** @return errors the archive and the control thread reported. */
+    public long archiveErrors() {
+        return archiveErrors.get();
+    }
+
+    /** @return the Aeron client the replays are read with. */
+    public Aeron aeron() {
+        return aeron;
+    }
+
+    /** @return the settings. */
+    public RecoverySettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        control.shutdownNow();
+        try {
+            control.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            CloseHelper.quietCloseAll(client, archive);
+        }
+    }
+
+    /**
+     * A part of one recording to replay.
+     *
+     * @param recordingId  the recording.
+     * @param from         a position where a fragment starts.
+     * @param to           the position to stop at.
+     * @param oldestHeld   whether {@code from} is the oldest position the relay holds for the feed.
+     */
+    public record Span(long recordingId, long from, long to, boolean oldestHeld) {
+    }
+
+    /** A recording of the catalog. */
+    private record RecordingInfo(long recordingId, long startTimestamp, long stopTimestamp, long startPosition,
+        long stopPosition, int termBufferLength, int segmentFileLength) {
+        long length(final FeedRecording feed) {
+            final long stop = stopPosition == AeronArchive.NULL_POSITION ? feed.recordedPosition : stopPosition;
+            return Math.max(0, stop - startPosition);
+        }
+    }
+
+    /** One feed's recording state; fields other than the atomics are written under the recorder's lock. */
+    private static final class FeedRecording {
+        final RecoverySettings.Feed settings;
+        final PositionSamples samples;
+        final AtomicLong breaks = new AtomicLong();
+        final AtomicLong purgedBytes = new AtomicLong();
+        volatile State state = State.STARTING;
+        volatile long recordedPosition;
+        long activeRecordingId = RecordingPos.NULL_RECORDING_ID;
+        int counterId = CountersReader.NULL_COUNTER_ID;
+
+        FeedRecording(final RecoverySettings.Feed settings, final int samples) {
+            this.settings = settings;
+            this.samples = new PositionSamples(samples);
+        }
+    }
+}
