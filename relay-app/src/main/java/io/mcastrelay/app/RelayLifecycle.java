@@ -78,6 +78,7 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     private volatile Aeron aeron;
     private volatile Egress egress;
     private volatile IngressServer ingress;
+    private volatile RecoveryService recovery;
     /** Which client is current; errors of an older one are only counted. */
     private volatile int generation;
     private final AtomicLong aeronClientErrors = new AtomicLong();
@@ -144,6 +145,9 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
                 settings.feeds(), aeron, clock, settings.backPressureRetryNs(), settings.receiveBufferBytes(),
                 settings.ackIntervalNs(), egressOnEventLoops);
             ingress.start();
+            if (settings.recovery() != null) {
+                recovery = RecoveryService.start(settings.recovery(), aeron);
+            }
         } catch (final RuntimeException ex) {
             closeComponents();
             throw ex;
@@ -156,13 +160,17 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             new LatencyMeterBinder(feed.name(), egress.counters(feed.name()).latency(), System::nanoTime)
                 .bindTo(registry);
         }
+        if (recovery != null) {
+            recovery.bindMeters(registry);
+        }
     }
 
-    /** Removes the meters over the components' counters (every {@code relay.ingress.*} and {@code relay.egress.*}). */
+    /** Removes the meters over the components' counters (relay.ingress.*, relay.egress.*, relay.recovery.*). */
     private static void unbindMeters(final MeterRegistry registry) {
         for (final Meter meter : registry.getMeters()) {
             final String name = meter.getId().getName();
-            if (name.startsWith("relay.ingress.") || name.startsWith("relay.egress.")) {
+            if (name.startsWith("relay.ingress.") || name.startsWith("relay.egress.") ||
+                name.startsWith("relay.recovery.")) {
                 registry.remove(meter);
             }
         }
@@ -325,7 +333,8 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     }
 
     private void closeComponents() {
-        CloseHelper.quietCloseAll(ingress, egress, aeron);
+        CloseHelper.quietCloseAll(recovery, ingress, egress, aeron);
+        recovery = null;
         ingress = null;
         egress = null;
         aeron = null;
@@ -354,6 +363,18 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
     @Override
     public Egress egress() {
         return egress;
+    }
+
+    @Override
+    public Map<String, Object> recoveryDetails() {
+        final RecoveryService current = recovery;
+        return current == null ? Map.of() : current.details();
+    }
+
+    /** @return the replay port bound, or -1 without recovery. */
+    public int replayPort() {
+        final RecoveryService current = recovery;
+        return current == null ? -1 : current.replayPort();
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param ingress  settings shared by every feed's listener.
  * @param egress   where and how multicast leaves.
  * @param shutdown how long a SIGTERM may take.
+ * @param recovery the recording of every feed and the replay port (off unless enabled).
  * @param feeds    the feeds, one TCP port each.
  */
 @Validated
@@ -33,7 +34,40 @@ public record RelayProperties(
     @Valid @NotNull @DefaultValue Ingress ingress,
     @Valid @NotNull @DefaultValue Egress egress,
     @Valid @NotNull @DefaultValue Shutdown shutdown,
+    @Valid @NotNull @DefaultValue Recovery recovery,
     @NotEmpty List<@Valid Feed> feeds) {
+
+    /**
+     * Recovery for customers (docs/recovery.md): each feed's stream recorded with Aeron Archive, and the replay port.
+     * Rules live in {@code RecoverySettings} (relay-recovery).
+     *
+     * @param enabled            record every feed and open the replay port.
+     * @param archiveDirectory   the archive's catalog and segment files; keep it on a volume that outlives the task.
+     * @param maxAge             a feed's datagrams older than this are purged.
+     * @param maxBytes           a feed's recordings are purged down to this.
+     * @param segmentSize        the unit of purging: a power of two, at least the term length.
+     * @param bindAddress        the replay port's address.
+     * @param port               the replay port.
+     * @param allowedSources     CIDRs that may use the replay port: the customers' VPC ranges.
+     * @param maxSessions        replay connections at once.
+     * @param maxSpan            the longest time range one request may ask for.
+     * @param maxFramesPerSecond each replay session's pace.
+     * @param writeTimeout       a replay reader that takes nothing this long is cut off.
+     */
+    public record Recovery(
+        @DefaultValue("false") boolean enabled,
+        @NotBlank @DefaultValue("/var/lib/mcast-relay/archive") String archiveDirectory,
+        @NotNull @DefaultValue("15m") Duration maxAge,
+        @NotNull @DefaultValue("4GB") DataSize maxBytes,
+        @NotNull @DefaultValue("128MB") DataSize segmentSize,
+        @NotBlank @DefaultValue("0.0.0.0") String bindAddress,
+        @DefaultValue("6800") int port,
+        @NotNull @DefaultValue List<String> allowedSources,
+        @DefaultValue("16") int maxSessions,
+        @NotNull @DefaultValue("15m") Duration maxSpan,
+        @DefaultValue("200000") int maxFramesPerSecond,
+        @NotNull @DefaultValue("10s") Duration writeTimeout) {
+    }
 
     /**
      * The Aeron media driver and the feeds' IPC streams.

@@ -10,6 +10,7 @@ import io.mcastrelay.egress.EgressInterface;
 import io.mcastrelay.egress.EgressSettings;
 import io.mcastrelay.ingress.FeedSettings;
 import io.mcastrelay.ingress.IpcSizing;
+import io.mcastrelay.recovery.RecoverySettings;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
 import io.mcastrelay.wire.InvalidSettingException;
@@ -32,6 +33,7 @@ import org.springframework.core.env.Environment;
  * @param readinessGraceNs   how long readiness is DOWN before the relay stops accepting.
  * @param drainTimeoutNs     how long shutdown may drain.
  * @param driverTimeouts     the embedded driver's timeouts for its clients and untethered subscribers.
+ * @param recovery           recording and the replay port, or null when {@code relay.recovery.enabled} is false.
  */
 public record RelaySettings(
     List<FeedSettings> feeds,
@@ -44,7 +46,8 @@ public record RelaySettings(
     long ackIntervalNs,
     long readinessGraceNs,
     long drainTimeoutNs,
-    DriverTimeouts driverTimeouts) {
+    DriverTimeouts driverTimeouts,
+    RecoverySettings recovery) {
 
     /**
      * Maps and checks the properties.
@@ -91,12 +94,42 @@ public record RelaySettings(
             feeds.add(settings);
             egressFeeds.add(new EgressSettings.Feed(feed.name(), settings.channel(), streamId, destinations));
         }
+        final RecoverySettings recovery = recoverySettings(properties, feeds, egressFeeds, ports);
         return new RelaySettings(feeds, egressSettings(properties.egress(), egressFeeds),
             properties.aeron().embeddedDriver(), properties.aeron().directory(),
             properties.aeron().driverTimeout().toNanos(), properties.ingress().backPressureRetry().toNanos(),
             (int)properties.ingress().receiveBuffer().toBytes(), ackInterval(properties.ingress().ackInterval()),
             properties.shutdown().readinessGrace().toNanos(), properties.shutdown().drainTimeout().toNanos(),
-            DriverTimeouts.from(properties.aeron()));
+            DriverTimeouts.from(properties.aeron()), recovery);
+    }
+
+    private static RecoverySettings recoverySettings(final RelayProperties properties, final List<FeedSettings> feeds,
+        final List<EgressSettings.Feed> egressFeeds, final Map<Integer, String> ports) {
+        final RelayProperties.Recovery recovery = properties.recovery();
+        if (!recovery.enabled()) {
+            return null;
+        }
+        final String clash = ports.putIfAbsent(recovery.port(), "relay.recovery.port");
+        if (clash != null && recovery.port() != 0) {
+            throw new InvalidConfigurationPropertyValueException("relay.recovery.port", recovery.port(),
+                "port is already used by " + clash);
+        }
+        final List<RecoverySettings.Feed> recorded = new ArrayList<>();
+        for (int i = 0; i < feeds.size(); i++) {
+            recorded.add(new RecoverySettings.Feed(feeds.get(i).name(), feeds.get(i).channel(),
+                feeds.get(i).streamId(), (int)properties.aeron().termLength().toBytes(),
+                egressFeeds.get(i).destinations()));
+        }
+        try {
+            return new RecoverySettings(recovery.archiveDirectory(), recovery.maxAge().toNanos(),
+                recovery.maxBytes().toBytes(), (int)Math.min(Integer.MAX_VALUE, recovery.segmentSize().toBytes()),
+                recovery.bindAddress(), recovery.port(), recovery.allowedSources(), recovery.maxSessions(),
+                recovery.maxSpan().toNanos(), recovery.maxFramesPerSecond(), recovery.writeTimeout().toNanos(),
+                recorded);
+        } catch (final InvalidSettingException ex) {
+            throw new InvalidConfigurationPropertyValueException("relay.recovery." + ex.setting(), ex.value(),
+                ex.reason());
+        }
     }
 
     /**

@@ -101,6 +101,41 @@ class RelayStartupErrorsTest {
         });
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "relay.recovery.allowed-sources[0] | 10.0.0.0/33     | relay.recovery.allowed-sources[0] | is not a CIDR",
+        "relay.recovery.port               | 16667           | relay.recovery.port | already used by relay.feeds[1]",
+        "relay.recovery.max-age            | 5s              | relay.recovery.max-age | at least 10s",
+        "relay.recovery.segment-size       | 100KB           | relay.recovery.segment-size | power of two",
+        "relay.recovery.segment-size       | 64KB            | relay.recovery.segment-size | term length",
+        "relay.recovery.max-bytes          | 200MB           | relay.recovery.max-bytes | at least two segments",
+        "relay.recovery.max-sessions       | 0               | relay.recovery.max-sessions | at least 1",
+        "relay.recovery.max-span           | 10ms            | relay.recovery.max-span | at least 1s",
+        "relay.recovery.max-frames-per-second | 0            | relay.recovery.max-frames-per-second | at least 1",
+        "relay.recovery.write-timeout      | 1ms             | relay.recovery.write-timeout | at least 100ms",
+    })
+    void shouldStopStartUpNamingTheBadRecoverySetting(
+        final String property, final String value, final String blamed, final String reason) {
+        runner.withPropertyValues(with("relay.recovery.enabled=true")).withPropertyValues(
+            "relay.recovery.allowed-sources[0]=10.0.0.0/8", property + "=" + value).run(context -> {
+                assertThat(context).hasFailed();
+                final InvalidConfigurationPropertyValueException invalid = (InvalidConfigurationPropertyValueException)
+                    rootCause(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+                assertThat(invalid.getName()).isEqualTo(blamed);
+                assertThat(invalid.getReason()).contains(reason);
+            });
+    }
+
+    @Test
+    void shouldStopStartUpWhenRecoveryIsOnWithoutAllowedSources() {
+        runner.withPropertyValues(with("relay.recovery.enabled=true")).run(context -> {
+            final InvalidConfigurationPropertyValueException invalid = (InvalidConfigurationPropertyValueException)
+                rootCause(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+            assertThat(invalid.getName()).isEqualTo("relay.recovery.allowed-sources");
+            assertThat(invalid.getReason()).contains("customers' CIDRs");
+        });
+    }
+
     @Test
     void shouldStopStartUpOnAPortClashWithTheHealthPort() {
         runner.withPropertyValues(with("server.port=16667")).run(context -> {

@@ -57,6 +57,7 @@ public final class RelayHealthIndicator implements HealthIndicator {
         final boolean interfaceUp = egress.egressInterface() != null && egress.egressInterface().isUp();
         builder.withDetail("egress.interface", interfaceUp ? "up" : "down");
         up &= driver && egressRunning && interfaceUp;
+        relay.recoveryDetails().forEach(builder::withDetail);
         return up ? builder.build() : builder.down().build();
     }
 

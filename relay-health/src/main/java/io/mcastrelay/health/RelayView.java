@@ -1,5 +1,7 @@
 package io.mcastrelay.health;
 
+import java.util.Map;
+
 import io.mcastrelay.egress.EgressStatus;
 import io.mcastrelay.ingress.IngressStatus;
 
@@ -16,6 +18,11 @@ public interface RelayView {
 
     /** @return true between a completed start and the beginning of shutdown, except while recovering. */
     boolean running();
+
+    /** @return details of the recording and the replay port, shown in health but never deciding it; empty without. */
+    default Map<String, Object> recoveryDetails() {
+        return Map.of();
+    }
 
     /** @return true while the relay has lost its media driver and waits to reconnect to a new one. */
     default boolean recovering() {
