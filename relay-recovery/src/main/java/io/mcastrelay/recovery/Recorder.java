@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import io.aeron.Aeron;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class Recorder implements AutoCloseable {
     /** How often the active recording's position is sampled against the wall clock. */
     static final long SAMPLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How long start-up waits for a dead process's archive mark file to expire (the archive's timeout is 10 s). */
+    static final long MARK_FILE_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long RETENTION_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final String ALIAS_PREFIX = "relay-feed-";
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
@@ -106,21 +109,7 @@ public final class Recorder implements AutoCloseable {
         Archive archive = null;
         AeronArchive client = null;
         try {
-            archive = Archive.launch(new Archive.Context()
-                .aeronDirectoryName(aeron.context().aeronDirectoryName())
-                .archiveDir(directory)
-                .deleteArchiveOnStart(false)
-                .controlChannelEnabled(false)
-                .replicationChannel("aeron:udp?endpoint=localhost:0")
-                .recordingEventsEnabled(false)
-                .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:ipc"))
-                .segmentFileLength(settings.segmentBytes())
-                .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(idleStrategies)
-                .errorHandler(error -> {
-                    errors.incrementAndGet();
-                    LOG.warn("archive error (relay.recovery.archive.errors): {}", error.toString());
-                }));
+            archive = launch(settings, aeron, directory, idleStrategies, errors);
             client = AeronArchive.connect(new AeronArchive.Context()
                 .aeron(aeron)
                 .ownsAeronClient(false)
@@ -142,6 +131,50 @@ public final class Recorder implements AutoCloseable {
         } catch (final RuntimeException ex) {
             CloseHelper.quietCloseAll(client, archive);
             throw ex;
+        }
+    }
+
+    /**
+     * Launches the archive. A process that died without closing it (kill -9, out of memory) leaves the directory's
+     * mark file active until its timeout; the archive refuses it until then, so this waits up to
+     * {@link #MARK_FILE_WAIT_NS} for it, with one log line, instead of failing the restart.
+     */
+    private static Archive launch(final RecoverySettings settings, final Aeron aeron, final File directory,
+        final Supplier<IdleStrategy> idleStrategies, final AtomicLong errors) {
+        final long deadline = System.nanoTime() + MARK_FILE_WAIT_NS;
+        boolean logged = false;
+        while (true) {
+            try {
+                return Archive.launch(new Archive.Context()
+                    .aeronDirectoryName(aeron.context().aeronDirectoryName())
+                    .archiveDir(directory)
+                    .deleteArchiveOnStart(false)
+                    .controlChannelEnabled(false)
+                    .replicationChannel("aeron:udp?endpoint=localhost:0")
+                    .recordingEventsEnabled(false)
+                    .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:ipc"))
+                    .segmentFileLength(settings.segmentBytes())
+                    .threadingMode(ArchiveThreadingMode.SHARED)
+                    .idleStrategySupplier(idleStrategies)
+                    .errorHandler(error -> {
+                        errors.incrementAndGet();
+                        LOG.warn("archive error (relay.recovery.archive.errors): {}", error.toString());
+                    }));
+            } catch (final IllegalStateException ex) {
+                final String message = String.valueOf(ex.getMessage());
+                if (!message.contains("active mark file") || System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("cannot open the archive in " + directory.getAbsolutePath() +
+                        " (relay.recovery.archive-directory): " + message + (message.contains("active mark file") ?
+                        "; is another relay using this directory?" : ""), ex);
+                }
+                if (!logged) {
+                    logged = true;
+                    LOG.warn("the archive in {} is still marked in use, by a relay that stopped without closing it "
+                        + "or by another one; waiting up to {} s for the mark to expire", directory,
+                        TimeUnit.NANOSECONDS.toSeconds(MARK_FILE_WAIT_NS));
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
         }
     }
 
