@@ -163,6 +163,7 @@ public record RelayProperties(
      * @param proxyProtocol  whether each connection starts with a PROXY protocol v2 header (an NLB with proxy
      *                       protocol v2 on its target group); the allowed sources then apply to the address in it.
      * @param proxySources   CIDRs that may send the PROXY header: the load balancer's subnets.
+     * @param sequence       where payloads carry the exchange's sequence, or null.
      */
     public record Feed(
         @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
@@ -178,7 +179,20 @@ public record RelayProperties(
         @Min(1) Integer streamId,
         @Valid @NotNull @DefaultValue Tls tls,
         @DefaultValue("false") boolean proxyProtocol,
-        @NotNull @DefaultValue List<String> proxySources) {
+        @NotNull @DefaultValue List<String> proxySources,
+        Sequence sequence) {
+    }
+
+    /**
+     * Where the feed's payloads carry the exchange's own sequence number (a sequence locator); unset, the relay does
+     * not look inside payloads. Rules live in {@code SequenceLocator} (relay-wire).
+     *
+     * @param offset    bytes from the payload's start (0 for CME MDP3, 10 for MoldUDP64).
+     * @param width     4 or 8 bytes.
+     * @param byteOrder big-endian or little-endian.
+     */
+    public record Sequence(@DefaultValue("0") int offset, @DefaultValue("8") int width,
+        @DefaultValue("big-endian") String byteOrder) {
     }
 
     /**

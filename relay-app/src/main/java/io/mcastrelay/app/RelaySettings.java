@@ -14,6 +14,7 @@ import io.mcastrelay.recovery.RecoverySettings;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Framing;
 import io.mcastrelay.wire.InvalidSettingException;
+import io.mcastrelay.wire.SequenceLocator;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 
@@ -92,7 +93,8 @@ public record RelaySettings(
             final List<Destination> destinations = destinations(feed, prefix);
             final FeedSettings settings = feedSettings(properties, feed, prefix, streamId, destinations);
             feeds.add(settings);
-            egressFeeds.add(new EgressSettings.Feed(feed.name(), settings.channel(), streamId, destinations));
+            egressFeeds.add(new EgressSettings.Feed(feed.name(), settings.channel(), streamId, destinations,
+                sequenceLocator(feed, prefix)));
         }
         final RecoverySettings recovery = recoverySettings(properties, feeds, egressFeeds, ports);
         return new RelaySettings(feeds, egressSettings(properties.egress(), egressFeeds),
@@ -101,6 +103,20 @@ public record RelaySettings(
             (int)properties.ingress().receiveBuffer().toBytes(), ackInterval(properties.ingress().ackInterval()),
             properties.shutdown().readinessGrace().toNanos(), properties.shutdown().drainTimeout().toNanos(),
             DriverTimeouts.from(properties.aeron()), recovery);
+    }
+
+    private static SequenceLocator sequenceLocator(final RelayProperties.Feed feed, final String prefix) {
+        final RelayProperties.Sequence sequence = feed.sequence();
+        if (sequence == null) {
+            return null;
+        }
+        try {
+            return new SequenceLocator(sequence.offset(), sequence.width(),
+                SequenceLocator.byteOrder(sequence.byteOrder()));
+        } catch (final InvalidSettingException ex) {
+            throw new InvalidConfigurationPropertyValueException(prefix + ex.setting(),
+                ex.setting().endsWith("byte-order") ? sequence.byteOrder() : ex.value(), ex.reason());
+        }
     }
 
     private static RecoverySettings recoverySettings(final RelayProperties properties, final List<FeedSettings> feeds,
@@ -118,7 +134,7 @@ public record RelaySettings(
         for (int i = 0; i < feeds.size(); i++) {
             recorded.add(new RecoverySettings.Feed(feeds.get(i).name(), feeds.get(i).channel(),
                 feeds.get(i).streamId(), (int)properties.aeron().termLength().toBytes(),
-                egressFeeds.get(i).destinations()));
+                egressFeeds.get(i).destinations(), egressFeeds.get(i).sequence()));
         }
         try {
             return new RecoverySettings(recovery.archiveDirectory(), recovery.maxAge().toNanos(),

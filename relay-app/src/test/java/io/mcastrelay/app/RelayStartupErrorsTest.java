@@ -70,6 +70,8 @@ class RelayStartupErrorsTest {
         "relay.aeron.client-liveness-timeout | 6m            | must lie in 1000ms..5m",
         "relay.aeron.untethered-window-limit-timeout | 100ms | must lie in 200ms..5m",
         "relay.aeron.untethered-resting-timeout | 1h         | must lie in 200ms..5m",
+        "relay.feeds[0].sequence.width  | 2                  | must be 4 or 8",
+        "relay.feeds[0].sequence.byte-order | middle-endian  | must be big-endian or little-endian",
     })
     void shouldStopStartUpNamingTheBadSetting(final String property, final String value, final String reason) {
         runner.withPropertyValues(with(property + "=" + value)).run(context -> {

@@ -105,7 +105,7 @@ public final class Egress implements EgressStatus, AutoCloseable {
                 subscriptions.put(feed.name(), subscription);
                 final String roleName = "relay-egress-" + feed.name();
                 final EgressAgent agent = new EgressAgent(
-                    subscription, sender, feedCounters, settings.batchSize(), roleName);
+                    subscription, sender, feedCounters, settings.batchSize(), roleName, feed.sequence());
                 agents.put(feed.name(), new CountedAgent(agent, errors, this::onError));
                 LOG.info("feed={} egress from {} ({}) source {} ttl={} loopback={} to {}, {} datagrams per sendmmsg, "
                     + "run by {}", feed.name(), egressInterface.networkInterface().getName(),

@@ -2,6 +2,7 @@ package io.mcastrelay.egress;
 
 import io.aeron.Image;
 import io.aeron.Subscription;
+import io.mcastrelay.wire.SequenceLocator;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -29,10 +30,20 @@ public final class EgressAgent implements Agent {
         final EgressCounters counters,
         final int batchSize,
         final String roleName) {
+        this(subscription, sender, counters, batchSize, roleName, null);
+    }
+
+    EgressAgent(
+        final Subscription subscription,
+        final MulticastSender sender,
+        final EgressCounters counters,
+        final int batchSize,
+        final String roleName,
+        final SequenceLocator sequence) {
         this.subscription = subscription;
         this.sender = sender;
         this.batch = new DatagramBatch(batchSize);
-        this.adapter = new MulticastAdapter(sender, counters, batch);
+        this.adapter = new MulticastAdapter(sender, counters, batch, sequence);
         this.sentPosition = counters.sentPosition();
         this.roleName = roleName;
     }

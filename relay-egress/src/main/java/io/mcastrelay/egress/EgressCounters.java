@@ -52,6 +52,10 @@ public final class EgressCounters implements AutoCloseable {
                     add(aeron, RelayCounterTypes.EGRESS_DESTINATION, RelayMeter.EGRESS_DATAGRAMS,
                         "feed", feed, "group", group, "port", port),
                     add(aeron, RelayCounterTypes.EGRESS_DESTINATION, RelayMeter.EGRESS_BYTES,
+                        "feed", feed, "group", group, "port", port),
+                    add(aeron, RelayCounterTypes.EGRESS_DESTINATION, RelayMeter.EGRESS_EXCHANGE_GAPS,
+                        "feed", feed, "group", group, "port", port),
+                    add(aeron, RelayCounterTypes.EGRESS_DESTINATION, RelayMeter.EGRESS_EXCHANGE_REPEATS,
                         "feed", feed, "group", group, "port", port));
                 this.destinations.put(destination.egressKey(), counters);
                 destinationList.add(counters);
@@ -146,13 +150,16 @@ public final class EgressCounters implements AutoCloseable {
     }
 
     /**
-     * Datagrams and bytes sent to one VPC-side group:port.
+     * Datagrams and bytes sent to one VPC-side group:port, and what the exchange's own sequence there says.
      *
-     * @param group     the group.
-     * @param port      the port.
-     * @param datagrams datagrams sent.
-     * @param bytes     payload bytes sent.
+     * @param group           the group.
+     * @param port            the port.
+     * @param datagrams       datagrams sent.
+     * @param bytes           payload bytes sent.
+     * @param exchangeGaps    exchange sequence numbers skipped (with a sequence locator): lost before the relay.
+     * @param exchangeRepeats exchange sequence numbers not above the previous one.
      */
-    public record PerDestination(int group, int port, AtomicCounter datagrams, AtomicCounter bytes) {
+    public record PerDestination(int group, int port, AtomicCounter datagrams, AtomicCounter bytes,
+        AtomicCounter exchangeGaps, AtomicCounter exchangeRepeats) {
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.InvalidSettingException;
+import io.mcastrelay.wire.SequenceLocator;
 
 /**
  * What egress needs: the interface and socket options to send with, who runs it, and each feed's stream
@@ -101,8 +102,17 @@ public record EgressSettings(
      * @param channel      the Aeron channel of the feed's stream.
      * @param streamId     the Aeron stream id.
      * @param destinations where its datagrams may go; egress sends to their VPC-side group:port.
+     * @param sequence     where payloads carry the exchange's sequence, or null: egress then counts its gaps and
+     *                     repeats per destination.
      */
-    public record Feed(String name, String channel, int streamId, List<Destination> destinations) {
+    public record Feed(String name, String channel, int streamId, List<Destination> destinations,
+        SequenceLocator sequence) {
+
+        /** A feed without a sequence locator. */
+        public Feed(final String name, final String channel, final int streamId, final List<Destination> destinations) {
+            this(name, channel, streamId, destinations, null);
+        }
+
         /**
          * Checks the fields and copies the destinations.
          *

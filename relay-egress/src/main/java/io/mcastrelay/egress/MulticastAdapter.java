@@ -1,10 +1,13 @@
 package io.mcastrelay.egress;
 
+import java.util.Arrays;
+
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.IpcMessageFlyweight;
 import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.SequenceLocator;
 import org.agrona.DirectBuffer;
 
 /**
@@ -22,10 +25,20 @@ final class MulticastAdapter implements ControlledFragmentHandler {
     private final DatagramBatch batch;
     private final IpcMessageFlyweight message = new IpcMessageFlyweight();
 
-    MulticastAdapter(final MulticastSender sender, final EgressCounters counters, final DatagramBatch batch) {
+    private final SequenceLocator sequence;
+    private final long[] lastSequences;
+    private long countedPosition = Long.MIN_VALUE;
+    private final EgressCounters.PerDestination[] destinations;
+
+    MulticastAdapter(final MulticastSender sender, final EgressCounters counters, final DatagramBatch batch,
+        final SequenceLocator sequence) {
         this.sender = sender;
         this.counters = counters;
         this.batch = batch;
+        this.sequence = sequence;
+        this.destinations = counters.destinations().toArray(new EgressCounters.PerDestination[0]);
+        this.lastSequences = new long[destinations.length];
+        Arrays.fill(lastSequences, SequenceLocator.NONE);
     }
 
     @Override
@@ -51,7 +64,28 @@ final class MulticastAdapter implements ControlledFragmentHandler {
             header.position(), message.ingressTimeNanos(), message.sendTimeNanos())) {
             return Action.ABORT;
         }
+        if (sequence != null && header.position() > countedPosition) {
+            // a batch only partly sent is peeked again: each message is counted once, by its stream position
+            countedPosition = header.position();
+            countExchangeSequence(destination, sequence.read(buffer, offset + headerLength, payloadLength));
+        }
         return batch.isFull() ? Action.BREAK : Action.CONTINUE;
+    }
+
+    /** Gaps and repeats of the exchange's own numbering per destination: loss before the relay, not after it. */
+    private void countExchangeSequence(final int destination, final long current) {
+        if (current == SequenceLocator.NONE) {
+            return;
+        }
+        final long last = lastSequences[destination];
+        if (last != SequenceLocator.NONE) {
+            if (current > last + 1) {
+                destinations[destination].exchangeGaps().getAndAddRelease(current - last - 1);
+            } else if (current <= last) {
+                destinations[destination].exchangeRepeats().incrementRelease();
+            }
+        }
+        lastSequences[destination] = current;
     }
 
     private Action skip(final SendError error, final Header header) {

@@ -24,6 +24,7 @@ import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.IpcMessageFlyweight;
 import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.SequenceLocator;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -71,6 +72,10 @@ class EgressAgentTest {
         EgressAgent agent(final int batchSize) {
             return new EgressAgent(subscription, sender, counters, batchSize, "relay-egress-test");
         }
+
+        EgressAgent agent(final int batchSize, final SequenceLocator sequence) {
+            return new EgressAgent(subscription, sender, counters, batchSize, "relay-egress-test", sequence);
+        }
     }
 
     private <T extends AutoCloseable> T track(final T resource) {
@@ -98,6 +103,42 @@ class EgressAgentTest {
         });
         assertThat(least).as("bytes allocated by the least of 10 rounds of %d duty cycles, each sending one datagram",
             datagrams).isLessThan(datagrams);
+    }
+
+    @Test
+    void shouldCountTheExchangesSequenceGapsAndRepeatsPerGroupWithASequenceLocator() throws IOException {
+        final MulticastReceiver a = receiver("239.255.1.20");
+        final MulticastReceiver b = receiver("239.255.1.21");
+        final TestFeed feed = new TestFeed("seq", "aeron:ipc", a.destination(), b.destination());
+        final EgressAgent agent = feed.agent(2, SequenceLocator.parse("2:4:little-endian"));
+        final long[] toA = {1, 2, 4, 4, 5};
+        final long[] toB = {10, 11, 15};
+        for (final long sequence : toA) {
+            offer(feed.publication, message(a.group(), a.port(), 1, exchangePacket(sequence)));
+        }
+        for (final long sequence : toB) {
+            offer(feed.publication, message(b.group(), b.port(), 1, exchangePacket(sequence)));
+        }
+        offer(feed.publication, message(b.group(), b.port(), 1, new byte[3]));
+
+        a.receive(toA.length, agent::doWork);
+        b.receive(toB.length + 1, agent::doWork);
+
+        final EgressCounters.PerDestination countersA = feed.counters.destination(a.destination().egressKey());
+        final EgressCounters.PerDestination countersB = feed.counters.destination(b.destination().egressKey());
+        assertThat(countersA.exchangeGaps().get()).as("3 missing on A").isEqualTo(1);
+        assertThat(countersA.exchangeRepeats().get()).as("4 twice on A").isEqualTo(1);
+        assertThat(countersB.exchangeGaps().get()).as("12, 13, 14 missing on B; a payload too short is no sequence")
+            .isEqualTo(3);
+        assertThat(countersB.exchangeRepeats().get()).isZero();
+        assertThat(countersA.datagrams().get() + countersB.datagrams().get()).isEqualTo(9);
+    }
+
+    /** A payload with the exchange's sequence at offset 2, 4 bytes little-endian, as a locator 2:4:little reads. */
+    private static byte[] exchangePacket(final long sequence) {
+        final byte[] packet = new byte[20];
+        new UnsafeBuffer(packet).putInt(2, (int)sequence, LITTLE_ENDIAN);
+        return packet;
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.aeron.logbuffer.Header;
 import io.aeron.logbuffer.LogBufferDescriptor;
 import io.mcastrelay.testing.EmbeddedAeron;
 import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.SequenceLocator;
 import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.Ipv4;
 import org.agrona.CloseHelper;
@@ -75,7 +76,7 @@ class MulticastAdapterFuzzTest {
                 new EgressSettings("lo", 1, true, 0, "event-loop", "backoff", 16, List.of(feed));
             counters = new EgressCounters(aeron.aeron(), "fuzz", destinations, feed.streamId());
             sender = new MulticastSender(EgressInterface.resolve("lo"), settings, counters, System::nanoTime);
-            adapter = new MulticastAdapter(sender, counters, batch);
+            adapter = new MulticastAdapter(sender, counters, batch, SequenceLocator.parse("0:8:big-endian"));
         }
 
         @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.mcastrelay.ingress.FeedSettings;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.InvalidSettingException;
+import io.mcastrelay.wire.SequenceLocator;
 
 /**
  * What recovery records and how the replay port answers: the only place its rules live. relay-app binds
@@ -58,8 +59,10 @@ public record RecoverySettings(
      * @param streamId     its stream id.
      * @param termLength   its term length.
      * @param destinations the VPC-side groups a request may name.
+     * @param sequence     where payloads carry the exchange's sequence (requests by sequence), or null.
      */
-    public record Feed(String name, String channel, int streamId, int termLength, List<Destination> destinations) {
+    public record Feed(String name, String channel, int streamId, int termLength, List<Destination> destinations,
+        SequenceLocator sequence) {
         public Feed {
             destinations = List.copyOf(destinations);
         }

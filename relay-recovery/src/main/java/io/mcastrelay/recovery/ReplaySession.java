@@ -21,6 +21,7 @@ import io.mcastrelay.wire.RelayV1Encoder;
 import io.mcastrelay.wire.ReplayFrames;
 import io.mcastrelay.wire.ReplayFrames.Outcome;
 import io.mcastrelay.wire.ReplayFrames.Request;
+import io.mcastrelay.wire.SequenceLocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -64,6 +65,8 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
     private long replayStartedNs;
     private long datagrams;
     private long oldestSeen;
+    private SequenceLocator sequence;
+    private long firstSequence;
     private long newestSeen;
     private boolean firstOfSpan;
     private boolean done;
@@ -137,10 +140,21 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
                 "' on this relay");
             return;
         }
-        if (decoded.startKind() != ReplayFrames.KIND_TIME ||
-            decoded.endKind() != ReplayFrames.KIND_TIME && decoded.endKind() != ReplayFrames.KIND_COUNT) {
-            refuse(Refusal.UNSUPPORTED, Outcome.REFUSED, decoded.requestId(), "this relay answers a start by time " +
-                "and an end by time or count; by exchange sequence and live are not offered yet");
+        if (decoded.endKind() == ReplayFrames.KIND_LIVE) {
+            refuse(Refusal.UNSUPPORTED, Outcome.REFUSED, decoded.requestId(), "this relay answers an end by time, " +
+                "sequence or count; live is not offered yet");
+            return;
+        }
+        final boolean bySequence =
+            decoded.startKind() == ReplayFrames.KIND_SEQUENCE || decoded.endKind() == ReplayFrames.KIND_SEQUENCE;
+        if (bySequence && feed.sequence() == null) {
+            refuse(Refusal.UNSUPPORTED, Outcome.REFUSED, decoded.requestId(), "feed '" + feed.name() + "' has no " +
+                "sequence locator (relay.feeds[i].sequence): ask by time");
+            return;
+        }
+        if (bySequence && decoded.group() == 0) {
+            refuse(Refusal.BAD_REQUEST, Outcome.BAD_REQUEST, decoded.requestId(),
+                "a request by sequence names one group:port (each group has its own sequence)");
             return;
         }
         if (decoded.group() != 0 && !hasGroup(feed, decoded.group(), decoded.port())) {
@@ -149,17 +163,24 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
             return;
         }
         final long maxSpanNs = server.settings().maxSpanNs();
-        if (decoded.start() <= 0 || decoded.endKind() == ReplayFrames.KIND_TIME &&
-            (decoded.end() <= decoded.start() || decoded.end() - decoded.start() > maxSpanNs) ||
-            decoded.endKind() == ReplayFrames.KIND_COUNT && decoded.end() <= 0) {
+        final boolean timeRange = decoded.startKind() == ReplayFrames.KIND_TIME &&
+            decoded.endKind() == ReplayFrames.KIND_TIME;
+        if (decoded.start() <= 0 && decoded.startKind() == ReplayFrames.KIND_TIME || decoded.start() < 0 ||
+            decoded.end() <= 0 && decoded.endKind() == ReplayFrames.KIND_COUNT ||
+            timeRange && (decoded.end() <= decoded.start() || decoded.end() - decoded.start() > maxSpanNs) ||
+            decoded.startKind() == ReplayFrames.KIND_SEQUENCE && decoded.endKind() == ReplayFrames.KIND_SEQUENCE &&
+                decoded.end() < decoded.start()) {
             refuse(Refusal.SPAN_TOO_LONG, Outcome.REFUSED, decoded.requestId(), "the request must start after 0 " +
                 "and end after its start, at most " + TimeUnit.NANOSECONDS.toSeconds(maxSpanNs) +
                 " s later (relay.recovery.max-span), or with a positive count");
             return;
         }
+        sequence = feed.sequence();
         request = decoded;
         groups = feed.destinations();
-        spans = server.recorder().plan(feed.name(), decoded.start());
+        spans = server.recorder().plan(feed.name(),
+            decoded.startKind() == ReplayFrames.KIND_TIME ? decoded.start() : Long.MIN_VALUE);
+        firstSequence = SequenceLocator.NONE;
         spanIndex = -1;
         datagrams = 0;
         oldestSeen = 0;
@@ -279,7 +300,7 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
             }
         }
         newestSeen = ingressTime;
-        if (ingressTime < request.start()) {
+        if (request.startKind() == ReplayFrames.KIND_TIME && ingressTime < request.start()) {
             return Action.CONTINUE;
         }
         if (request.endKind() == ReplayFrames.KIND_TIME && ingressTime >= request.end()) {
@@ -290,6 +311,26 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
         final int port = buffer.getShort(offset + IpcMessageDescriptor.PORT_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
         if (request.group() != 0 && (group != request.group() || port != request.port())) {
             return Action.CONTINUE;
+        }
+        if (sequence != null &&
+            (request.startKind() == ReplayFrames.KIND_SEQUENCE || request.endKind() == ReplayFrames.KIND_SEQUENCE)) {
+            final int payloadAt = offset + buffer.getShort(offset + IpcMessageDescriptor.HEADER_LENGTH_OFFSET,
+                LITTLE_ENDIAN);
+            final long exchangeSequence = sequence.read(buffer, payloadAt,
+                buffer.getInt(offset + IpcMessageDescriptor.PAYLOAD_LENGTH_OFFSET, LITTLE_ENDIAN));
+            if (exchangeSequence == SequenceLocator.NONE) {
+                return Action.CONTINUE;
+            }
+            if (firstSequence == SequenceLocator.NONE) {
+                firstSequence = exchangeSequence;
+            }
+            if (request.startKind() == ReplayFrames.KIND_SEQUENCE && exchangeSequence < request.start()) {
+                return Action.CONTINUE;
+            }
+            if (request.endKind() == ReplayFrames.KIND_SEQUENCE && exchangeSequence > request.end()) {
+                done = true;
+                return Action.BREAK;
+            }
         }
         final int headerLength = buffer.getShort(offset + IpcMessageDescriptor.HEADER_LENGTH_OFFSET, LITTLE_ENDIAN);
         final int payloadLength = buffer.getInt(offset + IpcMessageDescriptor.PAYLOAD_LENGTH_OFFSET, LITTLE_ENDIAN);
@@ -312,7 +353,9 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
     /** Writes the REPLAY_END of the request answered and gets ready for the next. */
     private void finish() {
         final Request answered = request;
-        final boolean startsBeforeHeld = spans.isEmpty() || oldestSeen > answered.start();
+        final boolean startsBeforeHeld = answered.startKind() == ReplayFrames.KIND_SEQUENCE
+            ? firstSequence == SequenceLocator.NONE || firstSequence > answered.start()
+            : spans.isEmpty() || oldestSeen > answered.start();
         final Outcome outcome;
         final String reason;
         if (spans.isEmpty()) {

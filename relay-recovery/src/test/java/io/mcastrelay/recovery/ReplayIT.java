@@ -27,6 +27,7 @@ import io.mcastrelay.wire.IpcMessageFlyweight;
 import io.mcastrelay.wire.ReplayFrames;
 import io.mcastrelay.wire.ReplayFrames.Outcome;
 import io.mcastrelay.wire.ReplayFrames.Request;
+import io.mcastrelay.wire.SequenceLocator;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -61,7 +62,8 @@ class ReplayIT {
     private final List<Sent> sent = new ArrayList<>();
     private long sequence;
 
-    private record Sent(Destination to, long sequence, long ingressTime, byte[] payload) {
+    /** What was published; the payload's first 8 bytes (big-endian) are the exchange's sequence per group. */
+    private record Sent(Destination to, long sequence, long ingressTime, byte[] payload, long exchangeSequence) {
     }
 
     private record Got(int group, int port, long sequence, long ingressTime, byte[] payload) {
@@ -85,7 +87,7 @@ class ReplayIT {
         return new RecoverySettings(archiveDirectory.toString(), TimeUnit.MINUTES.toNanos(15), maxBytes, 2 * TERM,
             "127.0.0.1", 0, List.of(allowed), maxSessions, TimeUnit.HOURS.toNanos(1), 1_000_000,
             TimeUnit.SECONDS.toNanos(5), List.of(new RecoverySettings.Feed("prod", "aeron:ipc", streamId, TERM,
-            List.of(A, B))));
+            List.of(A, B), SequenceLocator.parse("0:8:big-endian"))));
     }
 
     private void startRecovery(final RecoverySettings settings) {
@@ -105,6 +107,8 @@ class ReplayIT {
             for (int b = 0; b < payloadBytes; b++) {
                 payload[b] = (byte)(sequence * 31 + b);
             }
+            final long exchangeSequence = sequence / 2 + 1;
+            new UnsafeBuffer(payload).putLong(0, exchangeSequence, ByteOrder.BIG_ENDIAN);
             sequence++;
             final long ingress = sent.isEmpty() ? ingressTime :
                 Math.max(ingressTime, sent.get(sent.size() - 1).ingressTime() + 1);
@@ -114,7 +118,7 @@ class ReplayIT {
             while (publication.offer(message) < 0) {
                 LockSupport.parkNanos(10_000);
             }
-            sent.add(new Sent(to, sequence, ingress, payload));
+            sent.add(new Sent(to, sequence, ingress, payload, exchangeSequence));
         }
         await("recorded", () -> recorder.recordedPosition("prod") >= publication.position());
     }
@@ -198,6 +202,31 @@ class ReplayIT {
     }
 
     @Test
+    void shouldReplayOneGroupBetweenTwoExchangeSequencesAndSayPartialForASequenceNoLongerHeld() throws IOException {
+        startRecovery(settings(64L * TERM, "127.0.0.0/8", 4));
+        publish(1000, 100);
+
+        final List<Got> got = new ArrayList<>();
+        final ReplayClient.Answer answer = replay(new Request(ReplayFrames.KIND_SEQUENCE, ReplayFrames.KIND_SEQUENCE,
+            B.group(), B.port(), 100, 199, 5, "prod"), got);
+
+        final List<Sent> expected = sent.stream()
+            .filter(s -> s.to().equals(B) && s.exchangeSequence() >= 100 && s.exchangeSequence() <= 199).toList();
+        assertThat(expected).hasSize(100);
+        assertThat(answer.outcome()).as(answer.reason()).isEqualTo(Outcome.COMPLETE);
+        assertSame(got, expected);
+
+        final List<Got> fromZero = new ArrayList<>();
+        final ReplayClient.Answer partial = replay(new Request(ReplayFrames.KIND_SEQUENCE, ReplayFrames.KIND_COUNT,
+            A.group(), A.port(), 0, 3, 6, "prod"), fromZero);
+        assertThat(partial.outcome()).as("sequence 0 was never held").isEqualTo(Outcome.PARTIAL);
+        assertSame(fromZero, List.of(sent.get(0), sent.get(2), sent.get(4)));
+
+        assertRefused(new Request(ReplayFrames.KIND_SEQUENCE, ReplayFrames.KIND_COUNT, 0, 0, 1, 3, 6, "prod"),
+            Outcome.BAD_REQUEST, "names one group:port", ReplayServer.Refusal.BAD_REQUEST);
+    }
+
+    @Test
     void shouldAnswerPartialWithTheOldestHeldWhenTheStartIsOlderThanAnythingRecorded() throws IOException {
         startRecovery(settings(64L * TERM, "127.0.0.0/8", 4));
         publish(200, 100);
@@ -263,7 +292,7 @@ class ReplayIT {
         assertRefused(byTime(now, now - 1, null), Outcome.REFUSED, "end after its start",
             ReplayServer.Refusal.SPAN_TOO_LONG);
         assertRefused(new Request(1, ReplayFrames.KIND_LIVE, 0, 0, now, 0, 7, "prod"), Outcome.REFUSED,
-            "live are not offered yet", ReplayServer.Refusal.UNSUPPORTED);
+            "live is not offered yet", ReplayServer.Refusal.UNSUPPORTED);
 
         final byte[] wrongType = {0, 20, FrameDescriptor.TYPE_DATA, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         assertRawRefused(wrongType, Outcome.BAD_REQUEST, "frame type 0x1");

@@ -56,6 +56,12 @@ public enum RelayMeter {
     EGRESS_DATAGRAMS("relay.egress.datagrams", Kind.COUNTER, null, "Datagrams sent, per destination"),
     /** Payload bytes sent to a destination. */
     EGRESS_BYTES("relay.egress.bytes", Kind.COUNTER, "bytes", "Payload bytes sent, per destination"),
+    /** Exchange sequence numbers skipped, per destination (feeds with a sequence locator): loss before the relay. */
+    EGRESS_EXCHANGE_GAPS("relay.egress.exchange.gaps", Kind.COUNTER, null,
+        "Exchange sequence numbers missing before the relay, per destination (feeds with a sequence locator)"),
+    /** Exchange sequence numbers not above the previous one, per destination. */
+    EGRESS_EXCHANGE_REPEATS("relay.egress.exchange.repeats", Kind.COUNTER, null,
+        "Exchange sequence numbers repeated or going back, per destination (feeds with a sequence locator)"),
     /** Datagrams not sent, by reason. */
     EGRESS_SEND_ERRORS("relay.egress.send.errors", Kind.COUNTER, null, "Datagrams not sent, by reason"),
     /** Sends that found the socket buffer full and were retried (nothing lost). */

@@ -15,12 +15,12 @@ import org.agrona.MutableDirectBuffer;
  * <pre>
  * REPLAY_REQUEST, customer to relay; header 40, length 41..104
  * offset size field       rule
- *   4     1   startKind   1 = time (the relay's ingress time, epoch ns)
- *   5     1   endKind     1 = time, 3 = count of datagrams (2 = exchange sequence and 4 = live are reserved)
+ *   4     1   startKind   1 = time (the relay's ingress time, epoch ns), 2 = the exchange's sequence (one group)
+ *   5     1   endKind     1 = time, 2 = exchange sequence (inclusive), 3 = count of datagrams, 4 = live (reserved)
  *   6     2   port        VPC-side UDP port; 0 with group 0 = every group:port of the feed
  *   8     4   group       VPC-side group; 0 = every group of the feed
- *  12     8   start       the first datagram's ingress time is at or after this
- *  20     8   end         time: the last datagram's ingress time is before this; count: how many at most
+ *  12     8   start       time: the first datagram's ingress time is at or after this; sequence: the first's
+ *  20     8   end         time: before this ingress time; sequence: up to this one; count: how many at most
  *  28     8   requestId   chosen by the customer, returned in REPLAY_END
  *  36     4   reserved    0
  *  40     n   feed        the feed's name, US-ASCII, 1..64 bytes
