@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 
 import io.aeron.Publication;
 import io.mcastrelay.testing.EmbeddedAeron;
+import io.mcastrelay.tools.GapFiller;
 import io.mcastrelay.tools.ReplayClient;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.FrameDescriptor;
@@ -224,6 +225,63 @@ class ReplayIT {
 
         assertRefused(new Request(ReplayFrames.KIND_SEQUENCE, ReplayFrames.KIND_COUNT, 0, 0, 1, 3, 6, "prod"),
             Outcome.BAD_REQUEST, "names one group:port", ReplayServer.Refusal.BAD_REQUEST);
+    }
+
+    @Test
+    void shouldLetAGapFillerDeliverEveryDatagramInOrderWhenMulticastLostEveryTenth() throws IOException {
+        startRecovery(settings(64L * TERM, "127.0.0.0/8", 4));
+        publish(2000, 64);
+        final List<Sent> toA = sent.stream().filter(s -> s.to().equals(A)).toList();
+        final List<Long> delivered = new ArrayList<>();
+        final List<byte[]> payloads = new ArrayList<>();
+        final GapFiller filler = new GapFiller(A, "prod", SequenceLocator.parse("0:8:big-endian"),
+            () -> new ReplayClient("127.0.0.1", server.boundPort(), 5000),
+            (exchangeSequence, buffer, offset, length, recovered) -> {
+                delivered.add(exchangeSequence);
+                final byte[] payload = new byte[length];
+                buffer.getBytes(offset, payload);
+                payloads.add(payload);
+            });
+
+        for (int i = 0; i < toA.size(); i++) {
+            if (i % 10 != 5) {
+                filler.onDatagram(new UnsafeBuffer(toA.get(i).payload()), 0, toA.get(i).payload().length);
+            }
+        }
+        filler.close();
+
+        assertThat(delivered).hasSize(toA.size());
+        for (int i = 0; i < toA.size(); i++) {
+            assertThat(delivered.get(i)).isEqualTo(toA.get(i).exchangeSequence());
+            assertThat(payloads.get(i)).as("payload %d", i).isEqualTo(toA.get(i).payload());
+        }
+        assertThat(filler.recovered()).isEqualTo(toA.size() / 10);
+        assertThat(filler.missing()).isZero();
+        assertThat(filler.recoveryMicros().getTotalCount()).isEqualTo(toA.size() / 10);
+    }
+
+    @Test
+    void shouldLetAGapFillerJoinLateFromATimeThenTakeMulticastWithoutGapOrRepeat() throws IOException {
+        startRecovery(settings(64L * TERM, "127.0.0.0/8", 4));
+        publish(1000, 64);
+        final List<Sent> toA = sent.stream().filter(s -> s.to().equals(A)).toList();
+        final List<Long> delivered = new ArrayList<>();
+        final GapFiller filler = new GapFiller(A, "prod", SequenceLocator.parse("0:8:big-endian"),
+            () -> new ReplayClient("127.0.0.1", server.boundPort(), 5000),
+            (exchangeSequence, buffer, offset, length, recovered) -> delivered.add(exchangeSequence));
+
+        final ReplayClient.Answer answer = filler.lateJoin(toA.get(100).ingressTime());
+        // multicast as the customer's socket buffered it since joining: overlapping the replay's end
+        for (int i = 480; i < toA.size(); i++) {
+            filler.onDatagram(new UnsafeBuffer(toA.get(i).payload()), 0, toA.get(i).payload().length);
+        }
+        filler.close();
+
+        assertThat(answer.outcome()).isEqualTo(Outcome.COMPLETE);
+        assertThat(delivered).containsExactlyElementsOf(
+            toA.subList(100, toA.size()).stream().map(Sent::exchangeSequence).toList());
+        assertThat(filler.duplicates()).isEqualTo(20);
+        assertThat(filler.missing()).isZero();
     }
 
     @Test

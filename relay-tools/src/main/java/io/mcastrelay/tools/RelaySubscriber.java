@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
@@ -43,6 +44,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * bytes: {@code 239.255.6.1:6200 from=172.18.0.2:41234 len=5 payload=68656c6c6f} (the groups joined on that port,
  * since a socket bound to {@code 0.0.0.0:port} cannot tell which of them a datagram was sent to). Exit codes: 0
  * done (or {@code --expect} met), 1 {@code --expect} not met, 2 bad command line, 3 socket failure.
+ *
+ * <p>With {@code --recover HOST:PORT --feed F --sequence OFF:W:ORDER} each group gets a socket of its own (bound to
+ * the group's address, so its exchange sequence is its own) and a {@link GapFiller} that asks the relay's replay
+ * port for what multicast lost and delivers in sequence order; {@code --from} first replays from a time in the past
+ * (a late join). {@code --expect} then counts datagrams delivered, and the summary adds one {@code recover} line per
+ * group. Longer than 300 lines because the plain and the recovering receive paths share one selector loop and one
+ * set of options; the recovery logic itself is in {@link GapFiller}.
  */
 public final class RelaySubscriber implements AutoCloseable {
     static final int EXIT_OK = ToolMain.EXIT_OK;
@@ -52,6 +60,7 @@ public final class RelaySubscriber implements AutoCloseable {
 
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+    private static final int REPLAY_TIMEOUT_MS = 10_000;
     private static final ToolMain<SubscriberSettings> MAIN = new ToolMain<>("RelaySubscriber",
         SubscriberSettings::options, SubscriberSettings::from, RelaySubscriber::joinAndReceive);
 
@@ -63,7 +72,9 @@ public final class RelaySubscriber implements AutoCloseable {
     private final ByteBuffer datagram = ByteBuffer.allocateDirect(64 * 1024);
     private final UnsafeBuffer datagramBuffer = new UnsafeBuffer(datagram);
     private final EpochNanoClock clock = new SystemEpochNanoClock();
+    private final List<GapFiller> fillers = new ArrayList<>();
     private long totalDatagrams;
+    private long delivered;
 
     /**
      * Opens one channel per port and joins every group.
@@ -83,8 +94,15 @@ public final class RelaySubscriber implements AutoCloseable {
         }
         selector = Selector.open();
         try {
-            for (final Map.Entry<Integer, List<Destination>> entry : byPort.entrySet()) {
-                openPort(entry.getKey(), entry.getValue(), networkInterface);
+            if (settings.recover() != null) {
+                // a socket per group, bound to the group's address, so each sees its group's sequence only
+                for (final Destination join : settings.joins()) {
+                    openPort(join.port(), List.of(join), networkInterface);
+                }
+            } else {
+                for (final Map.Entry<Integer, List<Destination>> entry : byPort.entrySet()) {
+                    openPort(entry.getKey(), entry.getValue(), networkInterface);
+                }
             }
         } catch (final IOException | RuntimeException ex) {
             close();
@@ -100,7 +118,9 @@ public final class RelaySubscriber implements AutoCloseable {
         channels.add(channel);
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
-        channel.bind(new InetSocketAddress(port));
+        channel.bind(settings.recover() != null
+            ? new InetSocketAddress(InetAddress.getByAddress(intToBytes(groups.get(0).group())), port)
+            : new InetSocketAddress(port));
         final StringBuilder label = new StringBuilder();
         for (final Destination group : groups) {
             final InetAddress address = InetAddress.getByAddress(intToBytes(group.group()));
@@ -114,7 +134,37 @@ public final class RelaySubscriber implements AutoCloseable {
         channel.configureBlocking(false);
         final PortStats portStats = new PortStats(label.append(':').append(port).toString());
         stats.add(portStats);
-        channel.register(selector, SelectionKey.OP_READ, portStats);
+        GapFiller filler = null;
+        if (settings.recover() != null) {
+            filler = new GapFiller(groups.get(0), settings.feed(), settings.sequence(),
+                () -> new ReplayClient(settings.recoverHost(), settings.recoverPort(), REPLAY_TIMEOUT_MS),
+                (sequence, buffer, offset, length, recovered) -> {
+                    delivered++;
+                    if (settings.print()) {
+                        out.println(portStats.label() + (recovered ? " recovered" : " multicast") + " seq=" +
+                            sequence + " len=" + length);
+                    }
+                });
+            fillers.add(filler);
+        }
+        channel.register(selector, SelectionKey.OP_READ, new Joined(portStats, filler));
+    }
+
+    /** What a socket's datagrams go to: the port's statistics and, with {@code --recover}, the group's filler. */
+    private record Joined(PortStats stats, GapFiller filler) {
+    }
+
+    /**
+     * With {@code --from}: replays each group from then to now through the relay's replay port, before multicast
+     * (already joined, so nothing sent meanwhile is lost) carries on.
+     */
+    private void lateJoin() throws IOException {
+        for (final GapFiller filler : fillers) {
+            final ReplayClient.Answer answer = filler.lateJoin(settings.fromEpochNanos());
+            out.println("RelaySubscriber: late join " + filler.group() + ": " + answer.outcome() + ", " +
+                answer.datagrams() + " datagrams from the relay" +
+                (answer.reason().isEmpty() ? "" : " (" + answer.reason() + ")"));
+        }
     }
 
     /**
@@ -129,9 +179,12 @@ public final class RelaySubscriber implements AutoCloseable {
         final long startNs = System.nanoTime();
         final long durationNs = settings.durationNs() > 0 ? settings.durationNs() : Long.MAX_VALUE;
         final long expect = settings.expect() > 0 ? settings.expect() : Long.MAX_VALUE;
+        if (settings.fromEpochNanos() != 0) {
+            lateJoin();
+        }
         long lastReportElapsedNs = 0;
         long elapsedNs = 0;
-        while (running.getAsBoolean() && totalDatagrams < expect && elapsedNs < durationNs) {
+        while (running.getAsBoolean() && counted() < expect && elapsedNs < durationNs) {
             final long wakeElapsedNs = Math.min(lastReportElapsedNs + REPORT_INTERVAL_NS, durationNs);
             final long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeElapsedNs - elapsedNs));
             selector.select(this::onReadable, timeoutMs);
@@ -149,12 +202,36 @@ public final class RelaySubscriber implements AutoCloseable {
         for (final PortStats portStats : stats) {
             out.println("total " + portStats.summaryLine());
         }
-        return settings.expect() > 0 && totalDatagrams < settings.expect() ? EXIT_EXPECT_NOT_MET : EXIT_OK;
+        for (final GapFiller filler : fillers) {
+            out.println(recoveryLine(filler));
+        }
+        return settings.expect() > 0 && counted() < settings.expect() ? EXIT_EXPECT_NOT_MET : EXIT_OK;
+    }
+
+    /** @return what {@code --expect} counts: datagrams received, or with {@code --recover} delivered in order. */
+    private long counted() {
+        return settings.recover() != null ? delivered : totalDatagrams;
+    }
+
+    /**
+     * The summary of one group with {@code --recover}.
+     *
+     * @return for example {@code recover 239.255.6.1:6200 delivered-next=1001 multicast=990 recovered=10 missing=0
+     * duplicates=0 recovery-us p50=812 p99=1650 max=1650}.
+     */
+    static String recoveryLine(final GapFiller filler) {
+        final Histogram micros = filler.recoveryMicros();
+        return "recover " + filler.group() + " next=" + filler.expected() + " multicast=" + filler.multicast() +
+            " recovered=" + filler.recovered() + " missing=" + filler.missing() + " duplicates=" +
+            filler.duplicates() + " recovery-us p50=" + micros.getValueAtPercentile(50) + " p99=" +
+            micros.getValueAtPercentile(99) + " max=" + micros.getMaxValue() +
+            (filler.lastProblem().isEmpty() ? "" : " last-problem=" + filler.lastProblem());
     }
 
     private void onReadable(final SelectionKey key) {
         final DatagramChannel channel = (DatagramChannel)key.channel();
-        final PortStats portStats = (PortStats)key.attachment();
+        final Joined joined = (Joined)key.attachment();
+        final PortStats portStats = joined.stats();
         try {
             while (true) {
                 datagram.clear();
@@ -164,7 +241,9 @@ public final class RelaySubscriber implements AutoCloseable {
                 }
                 portStats.onDatagram(datagramBuffer, 0, datagram.position(), clock.nanoTime());
                 totalDatagrams++;
-                if (settings.print()) {
+                if (joined.filler() != null) {
+                    joined.filler().onDatagram(datagramBuffer, 0, datagram.position());
+                } else if (settings.print()) {
                     out.println(datagramLine(portStats.label(), source, datagramBuffer, datagram.position()));
                 }
             }
@@ -201,8 +280,21 @@ public final class RelaySubscriber implements AutoCloseable {
         return totalDatagrams;
     }
 
+    /** @return with {@code --recover}, each group's filler. */
+    List<GapFiller> fillers() {
+        return List.copyOf(fillers);
+    }
+
+    /** @return with {@code --recover}, datagrams delivered in order. */
+    long delivered() {
+        return delivered;
+    }
+
     @Override
     public void close() throws IOException {
+        for (final GapFiller filler : fillers) {
+            filler.close();
+        }
         for (final DatagramChannel channel : channels) {
             channel.close();
         }
