@@ -24,7 +24,21 @@ final class DriverIdleStrategy implements IdleStrategy {
     /** The longest park, reached after a few idle cycles. */
     static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(16);
 
+    private final long maxParkNs;
     private long parkNs = MIN_PARK_NS;
+
+    /** Parks up to {@link #MAX_PARK_NS} when idle. */
+    DriverIdleStrategy() {
+        this(MAX_PARK_NS);
+    }
+
+    /**
+     * @param maxParkNs the longest park: {@link #MIN_PARK_NS} with recovery on, where every replay asks the driver
+     *                  for a publication and would otherwise wait up to 16 ms for it (about 1 % of a core idle).
+     */
+    DriverIdleStrategy(final long maxParkNs) {
+        this.maxParkNs = Math.max(MIN_PARK_NS, maxParkNs);
+    }
 
     @Override
     public void idle(final int workCount) {
@@ -33,14 +47,14 @@ final class DriverIdleStrategy implements IdleStrategy {
         }
         LockSupport.parkNanos(parkNs);
         if (workCount <= 0) {
-            parkNs = Math.min(parkNs << 1, MAX_PARK_NS);
+            parkNs = Math.min(parkNs << 1, maxParkNs);
         }
     }
 
     @Override
     public void idle() {
         LockSupport.parkNanos(parkNs);
-        parkNs = Math.min(parkNs << 1, MAX_PARK_NS);
+        parkNs = Math.min(parkNs << 1, maxParkNs);
     }
 
     @Override

@@ -267,7 +267,8 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new DriverIdleStrategy())
+            .sharedIdleStrategy(new DriverIdleStrategy(settings.recovery() != null
+                ? DriverIdleStrategy.MIN_PARK_NS : DriverIdleStrategy.MAX_PARK_NS))
             // Name resolution and the driver's other slow tasks run on the driver's thread, not a thread that polls.
             .asyncExecutorEnabled(false)
             .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(settings.driverTimeoutNs()))

@@ -25,6 +25,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class EgressCounters implements AutoCloseable {
     private final String feed;
     private final List<Counter> all = new ArrayList<>();
+    /** Counters that are positions, not meters: closed with the rest, never published. */
+    private final List<AtomicCounter> positions = new ArrayList<>();
     private final List<MeteredCounter> meters = new ArrayList<>();
     private final Long2ObjectHashMap<PerDestination> destinations = new Long2ObjectHashMap<>();
     private final List<PerDestination> destinationList = new ArrayList<>();
@@ -56,7 +58,8 @@ public final class EgressCounters implements AutoCloseable {
                     add(aeron, RelayCounterTypes.EGRESS_DESTINATION, RelayMeter.EGRESS_EXCHANGE_GAPS,
                         "feed", feed, "group", group, "port", port),
                     add(aeron, RelayCounterTypes.EGRESS_DESTINATION, RelayMeter.EGRESS_EXCHANGE_REPEATS,
-                        "feed", feed, "group", group, "port", port));
+                        "feed", feed, "group", group, "port", port),
+                    exchangeSequence(aeron, feed, streamId, destination));
                 this.destinations.put(destination.egressKey(), counters);
                 destinationList.add(counters);
             }
@@ -73,6 +76,23 @@ public final class EgressCounters implements AutoCloseable {
         labelBuffer.putStringWithoutLengthAscii(0, label);
         sentPosition = aeron.addCounter(
             RelayCounterTypes.EGRESS_SENT_POSITION, key, 0, Integer.BYTES, labelBuffer, 0, label.length());
+    }
+
+    private AtomicCounter exchangeSequence(final Aeron aeron, final String feed, final int streamId,
+        final Destination destination) {
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[3 * Integer.BYTES]);
+        key.putInt(0, streamId);
+        key.putInt(Integer.BYTES, destination.egressGroup());
+        key.putInt(2 * Integer.BYTES, destination.egressPort());
+        final String label = "relay.egress.exchange.sequence feed=" + feed + " group=" +
+            Ipv4.toString(destination.egressGroup()) + " port=" + destination.egressPort();
+        final UnsafeBuffer labelBuffer = new UnsafeBuffer(new byte[label.length()]);
+        labelBuffer.putStringWithoutLengthAscii(0, label);
+        final AtomicCounter counter = aeron.addCounter(RelayCounterTypes.EGRESS_EXCHANGE_SEQUENCE, key, 0,
+            key.capacity(), labelBuffer, 0, label.length());
+        counter.set(-1);
+        positions.add(counter);
+        return counter;
     }
 
     private AtomicCounter add(final Aeron aeron, final int typeId, final RelayMeter meter, final String... tags) {
@@ -146,6 +166,7 @@ public final class EgressCounters implements AutoCloseable {
     @Override
     public void close() {
         CloseHelper.closeAll(all);
+        CloseHelper.closeAll(positions);
         CloseHelper.close(sentPosition);
     }
 
@@ -158,8 +179,10 @@ public final class EgressCounters implements AutoCloseable {
      * @param bytes           payload bytes sent.
      * @param exchangeGaps    exchange sequence numbers skipped (with a sequence locator): lost before the relay.
      * @param exchangeRepeats exchange sequence numbers not above the previous one.
+     * @param exchangeSequence the last exchange sequence taken to send, -1 before any (not a meter: a position for
+     *                         the recorder, {@link RelayCounterTypes#EGRESS_EXCHANGE_SEQUENCE}).
      */
     public record PerDestination(int group, int port, AtomicCounter datagrams, AtomicCounter bytes,
-        AtomicCounter exchangeGaps, AtomicCounter exchangeRepeats) {
+        AtomicCounter exchangeGaps, AtomicCounter exchangeRepeats, AtomicCounter exchangeSequence) {
     }
 }

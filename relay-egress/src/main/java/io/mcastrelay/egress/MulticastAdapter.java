@@ -86,6 +86,7 @@ final class MulticastAdapter implements ControlledFragmentHandler {
             }
         }
         lastSequences[destination] = current;
+        destinations[destination].exchangeSequence().setRelease(current);
     }
 
     private Action skip(final SendError error, final Header header) {

@@ -1,8 +1,9 @@
 package io.mcastrelay.recovery;
 
 /**
- * A ring of (wall clock, recorded position) samples of one recording, oldest overwritten first. Times and positions
- * only grow. Not thread-safe: used under the {@link Recorder}'s lock.
+ * A ring of (key, position) samples of one recording, oldest overwritten first: the key is the wall clock (time to
+ * position) or a group's exchange sequence (sequence to position). Keys and positions only grow. Not thread-safe:
+ * used under the {@link Recorder}'s lock.
  */
 final class PositionSamples {
     private final long[] times;
@@ -18,6 +19,30 @@ final class PositionSamples {
     void clear() {
         first = 0;
         size = 0;
+    }
+
+    /**
+     * Notes a sequence sample: skipped when the sequence has not moved; a sequence below the last one (the exchange
+     * restarted its numbering) starts the history again.
+     */
+    void addSequence(final long sequence, final long position) {
+        if (size > 0) {
+            final long last = times[index(size - 1)];
+            if (sequence == last) {
+                return;
+            }
+            if (sequence < last) {
+                clear();
+            }
+        }
+        if (size == times.length) {
+            first = (first + 1) % times.length;
+            size--;
+        }
+        final int at = index(size);
+        times[at] = sequence;
+        positions[at] = position;
+        size++;
     }
 
     /** Notes a sample; one with the same position as the last is skipped, so idle feeds keep their history. */

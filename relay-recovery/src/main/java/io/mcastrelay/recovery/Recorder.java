@@ -18,8 +18,12 @@ import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.codecs.SourceLocation;
 import io.aeron.archive.status.RecordingPos;
+import io.mcastrelay.wire.Destination;
+import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.RelayCounterTypes;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.status.CountersReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * is not thread-safe: every use holds this object's lock. None of it is on the feed's frame path.
  */
 public final class Recorder implements AutoCloseable {
+    /** A span's end that follows the active recording as it grows, until the reader stops the replay. */
+    public static final long FOLLOW = Long.MAX_VALUE;
     /** How often the active recording's position is sampled against the wall clock. */
     static final long SAMPLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How long start-up waits for a dead process's archive mark file to expire (the archive's timeout is 10 s). */
@@ -59,7 +65,7 @@ public final class Recorder implements AutoCloseable {
     private final AeronArchive client;
     private final Map<String, FeedRecording> feeds = new LinkedHashMap<>();
     private final ScheduledExecutorService control;
-    private final AtomicLong archiveErrors = new AtomicLong();
+    private final AtomicLong archiveErrors;
     private long lastRetentionNs;
     private volatile boolean closed;
 
@@ -74,8 +80,9 @@ public final class Recorder implements AutoCloseable {
     }
 
     private Recorder(final RecoverySettings settings, final Aeron aeron, final Archive archive,
-        final AeronArchive client) {
+        final AeronArchive client, final AtomicLong archiveErrors) {
         this.settings = settings;
+        this.archiveErrors = archiveErrors;
         this.aeron = aeron;
         this.archive = archive;
         this.client = client;
@@ -94,7 +101,9 @@ public final class Recorder implements AutoCloseable {
      * control thread.
      *
      * @param settings       what to record.
-     * @param aeron          the relay's client of the same driver (for the archive's position counters).
+     * @param aeron          the relay's client of the driver: the recorder connects a client of its own to the same
+     *                       driver, whose conductor wakes every millisecond (Aeron's default is 16 ms), so that a
+     *                       replay's image is seen at once rather than up to 16 ms later.
      * @param idleStrategies the archive thread's idle strategy, one per call.
      * @return the running recorder.
      */
@@ -108,17 +117,25 @@ public final class Recorder implements AutoCloseable {
         final AtomicLong errors = new AtomicLong();
         Archive archive = null;
         AeronArchive client = null;
+        Aeron own = null;
         try {
-            archive = launch(settings, aeron, directory, idleStrategies, errors);
+            own = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(aeron.context().aeronDirectoryName())
+                .driverTimeoutMs(aeron.context().driverTimeoutMs())
+                .idleStrategy(new SleepingMillisIdleStrategy(1))
+                .errorHandler(error -> {
+                    errors.incrementAndGet();
+                    LOG.warn("recovery's Aeron client: {}", error.toString());
+                }));
+            archive = launch(settings, own, directory, idleStrategies, errors);
             client = AeronArchive.connect(new AeronArchive.Context()
-                .aeron(aeron)
+                .aeron(own)
                 .ownsAeronClient(false)
                 .controlRequestChannel(archive.context().localControlChannel())
                 .controlRequestStreamId(archive.context().localControlStreamId())
                 .controlResponseChannel("aeron:ipc")
                 .controlResponseStreamId(AeronArchive.Configuration.CONTROL_RESPONSE_STREAM_ID_DEFAULT));
-            final Recorder recorder = new Recorder(settings, aeron, archive, client);
-            recorder.archiveErrors.set(0);
+            final Recorder recorder = new Recorder(settings, own, archive, client, errors);
             for (final RecoverySettings.Feed feed : settings.feeds()) {
                 client.startRecording("aeron:ipc?tether=false|alias=" + ALIAS_PREFIX + feed.name(), feed.streamId(),
                     SourceLocation.LOCAL);
@@ -129,7 +146,7 @@ public final class Recorder implements AutoCloseable {
                     settings.maxAgeNs()), settings.maxBytesPerFeed() >> 20, settings.segmentBytes() >> 20);
             return recorder;
         } catch (final RuntimeException ex) {
-            CloseHelper.quietCloseAll(client, archive);
+            CloseHelper.quietCloseAll(client, archive, own);
             throw ex;
         }
     }
@@ -192,6 +209,7 @@ public final class Recorder implements AutoCloseable {
             synchronized (this) {
                 final CountersReader counters = aeron.countersReader();
                 for (final FeedRecording feed : feeds.values()) {
+                    feed.catalog = recordings(feed.settings.name());
                     track(feed, counters, nowNs);
                 }
                 final long monotonicNs = System.nanoTime();
@@ -199,6 +217,7 @@ public final class Recorder implements AutoCloseable {
                     lastRetentionNs = monotonicNs;
                     for (final FeedRecording feed : feeds.values()) {
                         purge(feed, nowNs);
+                        feed.catalog = recordings(feed.settings.name());
                     }
                 }
             }
@@ -220,7 +239,7 @@ public final class Recorder implements AutoCloseable {
                 + "(relay.recovery.recording.breaks)", feed.settings.name());
         }
         if (feed.counterId == CountersReader.NULL_COUNTER_ID) {
-            final long recordingId = activeRecording(feed.settings.name());
+            final long recordingId = activeRecording(feed);
             if (recordingId == RecordingPos.NULL_RECORDING_ID) {
                 return;
             }
@@ -231,7 +250,7 @@ public final class Recorder implements AutoCloseable {
             }
             feed.counterId = counterId;
             feed.activeRecordingId = recordingId;
-            feed.samples.clear();
+            feed.clearSamples();
             if (feed.state == State.BROKEN) {
                 LOG.info("feed '{}': recording again (recording {})", feed.settings.name(), recordingId);
             }
@@ -240,12 +259,88 @@ public final class Recorder implements AutoCloseable {
         final long position = counters.getCounterValue(feed.counterId);
         feed.recordedPosition = position;
         feed.samples.add(nowNs, position);
+        if (feed.settings.sequence() != null) {
+            sampleSequences(feed, counters);
+        }
+    }
+
+    /**
+     * Notes, per destination, egress's last exchange sequence against the position egress had sent up to just
+     * before: the datagram after that sequence lies at or beyond that position, so a replay by sequence starts
+     * there instead of at the oldest datagram held. The sent position is read first: it only grows, and egress
+     * takes a datagram (and notes its sequence) before the position passes it.
+     */
+    private void sampleSequences(final FeedRecording feed, final CountersReader counters) {
+        if (feed.sentPositionId == CountersReader.NULL_COUNTER_ID) {
+            counters.forEach((counterId, typeId, key, label) -> {
+                if (key.getInt(0) != feed.settings.streamId()) {
+                    return;
+                }
+                if (typeId == RelayCounterTypes.EGRESS_SENT_POSITION) {
+                    feed.sentPositionId = counterId;
+                } else if (typeId == RelayCounterTypes.EGRESS_EXCHANGE_SEQUENCE) {
+                    feed.exchangeSequenceIds.put(Ipv4.destinationKey(key.getInt(4), key.getInt(8)), counterId);
+                }
+            });
+            if (feed.sentPositionId == CountersReader.NULL_COUNTER_ID) {
+                return;
+            }
+        }
+        final long sent = counters.getCounterValue(feed.sentPositionId);
+        for (final Map.Entry<Long, Integer> entry : feed.exchangeSequenceIds.entrySet()) {
+            final long sequence = counters.getCounterValue(entry.getValue());
+            final PositionSamples samples = feed.sequenceSamples.get(entry.getKey());
+            if (sequence >= 0 && samples != null) {
+                samples.addSequence(sequence, sent);
+            }
+        }
+    }
+
+    /**
+     * Where to read one group's datagrams from an exchange sequence on: the active recording from the sent position
+     * sampled when egress had not yet taken that sequence; every recording from its start
+     * when no sample is that old.
+     *
+     * @param feed          the feed.
+     * @param destinationKey {@link Ipv4#destinationKey} of the VPC-side group:port.
+     * @param startSequence the first exchange sequence wanted.
+     * @param follow        whether the active recording's span follows it as it grows ({@link #FOLLOW}): the reader
+     *                      stops once it has read past the sequence it wants, which egress has already sent, so the
+     *                      answer does not stop short while the archive catches up by a millisecond.
+     * @return the spans to replay, oldest first.
+     */
+    public synchronized List<Span> planBySequence(final String feed, final long destinationKey,
+        final long startSequence, final boolean follow) {
+        final FeedRecording recording = feeds.get(feed);
+        final PositionSamples samples = recording.sequenceSamples.get(destinationKey);
+        final long sampled = samples == null || startSequence <= 0 ? Long.MIN_VALUE
+            : samples.positionAtOrBefore(startSequence - 1);
+        if (sampled != Long.MIN_VALUE && recording.activeRecordingId != RecordingPos.NULL_RECORDING_ID) {
+            for (final RecordingInfo info : recording.catalog) {
+                if (info.recordingId() == recording.activeRecordingId && sampled >= info.startPosition()) {
+                    // egress's sent position always lies where a message starts: a replay may start right there
+                    final long start = sampled;
+                    if (follow) {
+                        return List.of(new Span(info.recordingId(), start, FOLLOW, false));
+                    }
+                    return start < recording.recordedPosition
+                        ? List.of(new Span(info.recordingId(), start, recording.recordedPosition, false))
+                        : List.of();
+                }
+            }
+        }
+        final List<Span> spans = plan(feed, Long.MIN_VALUE);
+        if (follow && !spans.isEmpty() && spans.get(spans.size() - 1).recordingId() == recording.activeRecordingId) {
+            final Span last = spans.remove(spans.size() - 1);
+            spans.add(new Span(last.recordingId(), last.from(), FOLLOW, last.oldestHeld()));
+        }
+        return spans;
     }
 
     /** @return the feed's recording the archive is writing now, or {@link RecordingPos#NULL_RECORDING_ID}. */
-    private long activeRecording(final String feed) {
+    private static long activeRecording(final FeedRecording feed) {
         long active = RecordingPos.NULL_RECORDING_ID;
-        for (final RecordingInfo info : recordings(feed)) {
+        for (final RecordingInfo info : feed.catalog) {
             if (info.stopPosition() == AeronArchive.NULL_POSITION) {
                 active = info.recordingId();
             }
@@ -253,7 +348,7 @@ public final class Recorder implements AutoCloseable {
         return active;
     }
 
-    /** Under the lock: the feed's recordings in the catalog, oldest first. */
+    /** Under the lock, on the control thread: the feed's recordings in the catalog, oldest first (an archive call). */
     private List<RecordingInfo> recordings(final String feed) {
         final String alias = "alias=" + ALIAS_PREFIX + feed;
         final List<RecordingInfo> found = new ArrayList<>();
@@ -336,7 +431,7 @@ public final class Recorder implements AutoCloseable {
     public synchronized List<Span> plan(final String feed, final long startTimeNs) {
         final FeedRecording recording = feeds.get(feed);
         final List<Span> spans = new ArrayList<>();
-        for (final RecordingInfo info : recordings(feed)) {
+        for (final RecordingInfo info : recording.catalog) {
             final boolean active = info.recordingId() == recording.activeRecordingId;
             final long stop = active ? recording.recordedPosition : info.stopPosition();
             if (stop == AeronArchive.NULL_POSITION || stop <= info.startPosition()) {
@@ -364,8 +459,8 @@ public final class Recorder implements AutoCloseable {
      * @return the replay session id; its low 32 bits are the replay stream's session id.
      */
     public synchronized long startReplay(final Span span, final int replayStreamId) {
-        return client.startReplay(span.recordingId(), span.from(), span.to() - span.from(), "aeron:ipc",
-            replayStreamId);
+        return client.startReplay(span.recordingId(), span.from(),
+            span.to() == FOLLOW ? AeronArchive.NULL_LENGTH : span.to() - span.from(), "aeron:ipc", replayStreamId);
     }
 
     /** Stops a replay that is still running; quiet if it has ended. */
@@ -378,6 +473,15 @@ public final class Recorder implements AutoCloseable {
         } catch (final RuntimeException ignore) {
             // the replay had already ended
         }
+    }
+
+    /**
+     * @return the last exchange sequence egress has taken for a destination of the feed (sampled every 100 ms and
+     * read now), or -1 if unknown.
+     */
+    public synchronized long lastExchangeSequence(final String feed, final long destinationKey) {
+        final Integer counterId = feeds.get(feed).exchangeSequenceIds.get(destinationKey);
+        return counterId == null ? -1 : aeron.countersReader().getCounterValue(counterId);
     }
 
     /** @return the feed's recording state. */
@@ -404,7 +508,7 @@ public final class Recorder implements AutoCloseable {
     public synchronized long heldBytes(final String feed) {
         long total = 0;
         final FeedRecording recording = feeds.get(feed);
-        for (final RecordingInfo info : recordings(feed)) {
+        for (final RecordingInfo info : recording.catalog) {
             total += info.length(recording);
         }
         return total;
@@ -435,7 +539,7 @@ public final class Recorder implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
-            CloseHelper.quietCloseAll(client, archive);
+            CloseHelper.quietCloseAll(client, archive, aeron);
         }
     }
 
@@ -469,10 +573,24 @@ public final class Recorder implements AutoCloseable {
         volatile long recordedPosition;
         long activeRecordingId = RecordingPos.NULL_RECORDING_ID;
         int counterId = CountersReader.NULL_COUNTER_ID;
+        /** Egress's sent position of the feed, and per destination its last exchange sequence: sequence samples. */
+        int sentPositionId = CountersReader.NULL_COUNTER_ID;
+        /** The feed's recordings as the catalog listed them at the last tick (every 100 ms), oldest first. */
+        List<RecordingInfo> catalog = List.of();
+        final Map<Long, Integer> exchangeSequenceIds = new LinkedHashMap<>();
+        final Map<Long, PositionSamples> sequenceSamples = new LinkedHashMap<>();
 
         FeedRecording(final RecoverySettings.Feed settings, final int samples) {
             this.settings = settings;
             this.samples = new PositionSamples(samples);
+            for (final Destination destination : settings.destinations()) {
+                sequenceSamples.put(destination.egressKey(), new PositionSamples(samples));
+            }
+        }
+
+        void clearSamples() {
+            samples.clear();
+            sequenceSamples.values().forEach(PositionSamples::clear);
         }
     }
 }

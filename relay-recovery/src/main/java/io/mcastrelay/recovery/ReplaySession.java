@@ -44,6 +44,8 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
     private static final long IMAGE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     /** Seconds without a request, or a read or write, before a connection is closed. */
     static final int IDLE_SECONDS = 60;
+    /** A replay that follows the recording gives up after this long without a message. */
+    private static final long FOLLOW_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long PUMP_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final Logger LOG = LoggerFactory.getLogger(ReplaySession.class);
 
@@ -63,6 +65,8 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
     private Subscription subscription;
     private long replaySessionId = Long.MIN_VALUE;
     private long replayStartedNs;
+    private long lastFragmentNs;
+    private String partialReason;
     private long datagrams;
     private long oldestSeen;
     private SequenceLocator sequence;
@@ -178,23 +182,39 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
         sequence = feed.sequence();
         request = decoded;
         groups = feed.destinations();
-        spans = server.recorder().plan(feed.name(),
-            decoded.startKind() == ReplayFrames.KIND_TIME ? decoded.start() : Long.MIN_VALUE);
+        final boolean follow =
+            decoded.endKind() == ReplayFrames.KIND_SEQUENCE && decoded.end() < following(feed, decoded);
+        spans = decoded.startKind() == ReplayFrames.KIND_TIME ? server.recorder().plan(feed.name(), decoded.start())
+            : server.recorder().planBySequence(feed.name(), Ipv4.destinationKey(decoded.group(), decoded.port()),
+                decoded.start(), follow);
         firstSequence = SequenceLocator.NONE;
         spanIndex = -1;
         datagrams = 0;
+        partialReason = null;
         oldestSeen = 0;
         newestSeen = 0;
         done = false;
         tokens = 0;
         lastRefillNs = System.nanoTime();
         unwritableSinceNs = 0;
-        subscription = server.recorder().aeron().addSubscription("aeron:ipc", server.nextReplayStreamId());
+        if (subscription == null) {
+            // one per connection: each replay is an image of its own session id on it
+            subscription = server.recorder().aeron().addSubscription("aeron:ipc", server.nextReplayStreamId());
+        }
         if (!nextSpan()) {
             finish();
             return;
         }
         pump();
+    }
+
+    /**
+     * @return the last exchange sequence egress has taken for the request's group, or -1: a request that ends at or
+     * before it may follow the recording until it has been read, since egress has it.
+     */
+    private long following(final RecoverySettings.Feed feed, final Request decoded) {
+        return server.recorder().lastExchangeSequence(feed.name(),
+            Ipv4.destinationKey(decoded.group(), decoded.port()));
     }
 
     private static boolean hasGroup(final RecoverySettings.Feed feed, final int group, final int port) {
@@ -223,6 +243,7 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
             return false;
         }
         replayStartedNs = System.nanoTime();
+        lastFragmentNs = replayStartedNs;
         firstOfSpan = true;
         return true;
     }
@@ -262,6 +283,14 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
         }
         batchLength = 0;
         final int fragments = tokens >= 1 ? image.controlledPoll(assembler, (int)Math.min(256, tokens)) : 0;
+        if (fragments > 0) {
+            lastFragmentNs = nowNs;
+        } else if (spans.get(spanIndex).to() == Recorder.FOLLOW && nowNs - lastFragmentNs > FOLLOW_TIMEOUT_NS) {
+            partialReason = "the recording did not reach sequence " + request.end() + " within " +
+                TimeUnit.NANOSECONDS.toSeconds(FOLLOW_TIMEOUT_NS) + " s";
+            finish();
+            return;
+        }
         if (batchLength > 0) {
             final ByteBuf out = context.alloc().directBuffer(batchLength);
             out.writeBytes(batch.byteArray(), 0, batchLength);
@@ -358,7 +387,10 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
             : spans.isEmpty() || oldestSeen > answered.start();
         final Outcome outcome;
         final String reason;
-        if (spans.isEmpty()) {
+        if (partialReason != null) {
+            outcome = Outcome.PARTIAL;
+            reason = partialReason;
+        } else if (spans.isEmpty()) {
             outcome = Outcome.PARTIAL;
             reason = "nothing is held for feed '" + answered.feed() + "' yet";
         } else if (startsBeforeHeld && spans.get(0).oldestHeld()) {
@@ -382,8 +414,6 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
 
     private void endRequest() {
         stopReplay();
-        CloseHelper.quietClose(subscription);
-        subscription = null;
         request = null;
     }
 
@@ -431,6 +461,8 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
         if (request != null) {
             endRequest();
         }
+        CloseHelper.quietClose(subscription);
+        subscription = null;
         if (open) {
             open = false;
             server.closeSession();

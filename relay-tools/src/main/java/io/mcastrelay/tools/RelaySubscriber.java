@@ -2,6 +2,7 @@ package io.mcastrelay.tools;
 
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.ProbePayload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -19,6 +21,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
@@ -73,8 +77,11 @@ public final class RelaySubscriber implements AutoCloseable {
     private final UnsafeBuffer datagramBuffer = new UnsafeBuffer(datagram);
     private final EpochNanoClock clock = new SystemEpochNanoClock();
     private final List<GapFiller> fillers = new ArrayList<>();
+    private final BlockingQueue<Received> toFill = new ArrayBlockingQueue<>(1_000_000);
     private long totalDatagrams;
-    private long delivered;
+    private volatile long delivered;
+    private long deliveredProbes;
+    private long probeErrors;
 
     /**
      * Opens one channel per port and joins every group.
@@ -140,6 +147,7 @@ public final class RelaySubscriber implements AutoCloseable {
                 () -> new ReplayClient(settings.recoverHost(), settings.recoverPort(), REPLAY_TIMEOUT_MS),
                 (sequence, buffer, offset, length, recovered) -> {
                     delivered++;
+                    checkProbe(buffer, offset, length);
                     if (settings.print()) {
                         out.println(portStats.label() + (recovered ? " recovered" : " multicast") + " seq=" +
                             sequence + " len=" + length);
@@ -148,6 +156,17 @@ public final class RelaySubscriber implements AutoCloseable {
             fillers.add(filler);
         }
         channel.register(selector, SelectionKey.OP_READ, new Joined(portStats, filler));
+    }
+
+    /** Delivered payloads that are the project's probes are checked whole: header length and filler. */
+    private void checkProbe(final DirectBuffer buffer, final int offset, final int length) {
+        if (length >= 4 && buffer.getInt(offset + ProbePayload.MAGIC_OFFSET, ByteOrder.BIG_ENDIAN) ==
+            ProbePayload.MAGIC) {
+            deliveredProbes++;
+            if (!ProbePayload.isProbe(buffer, offset, length) || !ProbePayload.fillerIntact(buffer, offset, length)) {
+                probeErrors++;
+            }
+        }
     }
 
     /** What a socket's datagrams go to: the port's statistics and, with {@code --recover}, the group's filler. */
@@ -182,6 +201,12 @@ public final class RelaySubscriber implements AutoCloseable {
         if (settings.fromEpochNanos() != 0) {
             lateJoin();
         }
+        Thread filling = null;
+        if (!fillers.isEmpty()) {
+            filling = new Thread(this::fillLoop, "relay-subscriber-fill");
+            filling.setDaemon(true);
+            filling.start();
+        }
         long lastReportElapsedNs = 0;
         long elapsedNs = 0;
         while (running.getAsBoolean() && counted() < expect && elapsedNs < durationNs) {
@@ -198,12 +223,24 @@ public final class RelaySubscriber implements AutoCloseable {
                 lastReportElapsedNs = elapsedNs;
             }
         }
+        if (filling != null) {
+            toFill.offer(new Received(null, null));
+            try {
+                filling.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (final InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
         out.printf("RelaySubscriber: total datagrams=%d in %.3fs%n", totalDatagrams, elapsedNs / 1e9);
         for (final PortStats portStats : stats) {
             out.println("total " + portStats.summaryLine());
         }
         for (final GapFiller filler : fillers) {
             out.println(recoveryLine(filler));
+        }
+        if (!fillers.isEmpty()) {
+            out.println("RelaySubscriber: delivered=" + delivered + " probes=" + deliveredProbes + " probe-errors=" +
+                probeErrors);
         }
         return settings.expect() > 0 && counted() < settings.expect() ? EXIT_EXPECT_NOT_MET : EXIT_OK;
     }
@@ -242,13 +279,41 @@ public final class RelaySubscriber implements AutoCloseable {
                 portStats.onDatagram(datagramBuffer, 0, datagram.position(), clock.nanoTime());
                 totalDatagrams++;
                 if (joined.filler() != null) {
-                    joined.filler().onDatagram(datagramBuffer, 0, datagram.position());
+                    final byte[] copy = new byte[datagram.position()];
+                    datagramBuffer.getBytes(0, copy);
+                    toFill.put(new Received(joined.filler(), copy));
                 } else if (settings.print()) {
                     out.println(datagramLine(portStats.label(), source, datagramBuffer, datagram.position()));
                 }
             }
         } catch (final IOException ex) {
             throw new IllegalStateException("receive on " + portStats.label() + " failed: " + ex, ex);
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A datagram for a group's filler, handed from the socket's thread to the filling thread. */
+    private record Received(GapFiller filler, byte[] datagram) {
+    }
+
+    /**
+     * With {@code --recover}: hands the received datagrams to their groups' fillers on a thread of its own, so that
+     * the sockets are read on while a gap is being filled over TCP.
+     */
+    private void fillLoop() {
+        final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+        try {
+            while (true) {
+                final Received received = toFill.take();
+                if (received.filler() == null) {
+                    return;
+                }
+                view.wrap(received.datagram());
+                received.filler().onDatagram(view, 0, received.datagram().length);
+            }
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
     }
 

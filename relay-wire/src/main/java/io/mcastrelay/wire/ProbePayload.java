@@ -112,6 +112,23 @@ public final class ProbePayload {
         return isProbe(buffer, offset, length) && runToken(buffer, offset) == runToken;
     }
 
+    /**
+     * Whether a probe's filler is intact: byte i of the payload is {@code (byte)i} from the header's end on.
+     *
+     * @param buffer holding the payload.
+     * @param offset where it starts.
+     * @param length bytes of payload.
+     * @return true if every filler byte is as written.
+     */
+    public static boolean fillerIntact(final DirectBuffer buffer, final int offset, final int length) {
+        for (int i = HEADER_LENGTH; i < length; i++) {
+            if (buffer.getByte(offset + i) != (byte)i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static int runToken(final DirectBuffer buffer, final int offset) {
         return buffer.getInt(offset + RUN_TOKEN_OFFSET, BIG_ENDIAN);
     }

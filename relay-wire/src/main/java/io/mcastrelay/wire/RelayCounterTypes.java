@@ -19,6 +19,13 @@ public final class RelayCounterTypes {
      */
     public static final int EGRESS_SENT_POSITION = 0x52_4C_00_04;
 
+    /**
+     * Per destination of a feed with a sequence locator, the last exchange sequence egress has taken to send there;
+     * -1 before any. Key: the feed's stream id, the VPC-side group and port (three 4-byte little-endian ints). The
+     * recorder samples it with {@link #EGRESS_SENT_POSITION} to find an exchange sequence in a recording.
+     */
+    public static final int EGRESS_EXCHANGE_SEQUENCE = 0x52_4C_00_05;
+
     private RelayCounterTypes() {
     }
 }
