@@ -7,10 +7,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.mcastrelay.testing.MulticastReceiver;
+import io.mcastrelay.tools.RelaySender;
+import io.mcastrelay.tools.RelaySubscriber;
 import io.mcastrelay.tools.ReplayClient;
 import io.mcastrelay.wire.Ipv4;
+import io.mcastrelay.wire.ProbePayload;
 import io.mcastrelay.wire.ReplayFrames;
 import io.mcastrelay.wire.ReplayFrames.Outcome;
 import org.agrona.IoUtil;
@@ -47,8 +52,8 @@ class RecoveryIT {
         IoUtil.delete(archive.toFile(), true);
     }
 
-    private RelayProcess relay() throws Exception {
-        final RelayProcess relay = new RelayProcess(
+    private RelayProcess relay(final String... more) throws Exception {
+        final List<String> properties = new ArrayList<>(List.of(
             "relay.aeron.term-length=64KB",
             "relay.recovery.enabled=true",
             "relay.recovery.archive-directory=" + archive,
@@ -59,7 +64,9 @@ class RecoveryIT {
             "relay.feeds[0].name=prod",
             "relay.feeds[0].port=" + feedPort,
             "relay.feeds[0].max-payload=1000B",
-            "relay.feeds[0].destinations[0]=" + GROUP + ":" + udpPort);
+            "relay.feeds[0].destinations[0]=" + GROUP + ":" + udpPort));
+        properties.addAll(List.of(more));
+        final RelayProcess relay = new RelayProcess(properties.toArray(String[]::new));
         assertThat(relay.awaitReady(60, TimeUnit.SECONDS)).as("ready; log:%n%s", relay.output()).isTrue();
         return relay;
     }
@@ -110,6 +117,51 @@ class RecoveryIT {
             assertThat(answer[0].datagrams()).as("after the restart; %s; log:%n%s", answer[0].reason(),
                 restarted.output()).isEqualTo(FRAMES);
             assertThat(replayed).containsExactlyElementsOf(delivered);
+        }
+    }
+
+    @Test
+    void shouldLetASubscriberJoinLateFromATimeAndGetEveryDatagramThenLiveWithNoneMissingOrRepeated()
+        throws Exception {
+        final int datagrams = 20_000;
+        try (RelayProcess relay = relay("relay.feeds[0].sequence.offset=" + ProbePayload.SEQUENCE_OFFSET,
+                "relay.feeds[0].sequence.width=8")) {
+            final long started = System.currentTimeMillis();
+            final JavaProcess sender = JavaProcess.start(null, RelaySender.class, "--port", String.valueOf(feedPort),
+                "--dest", GROUP + ":" + udpPort, "--rate", "2000", "--count", String.valueOf(datagrams),
+                "--payload-bytes", "100");
+            try (sender) {
+                Thread.sleep(5_000);
+                // joins 5 s into a 10 s feed and asks for everything from 2 s into it
+                final JavaProcess late = JavaProcess.start(null, RelaySubscriber.class, "--interface", "127.0.0.1",
+                    "--join", GROUP + ":" + udpPort, "--quiet", "--duration-seconds", "15",
+                    "--recover", "127.0.0.1:" + replayPort, "--feed", "prod",
+                    "--sequence", ProbePayload.SEQUENCE_OFFSET + ":8:big-endian",
+                    "--from", String.valueOf(started + 2_000));
+                try (late) {
+                    late.awaitLine(line -> line.startsWith("RelaySubscriber: delivered="), 60_000);
+                    final List<String> out = late.lines();
+                    final Matcher recovered = Pattern.compile("recover \\S+ first=(\\d+) next=(\\d+) .* missing=0 ")
+                        .matcher(String.join("\n", out));
+                    assertThat(recovered.find()).as("recover line; %s", out).isTrue();
+                    final long first = Long.parseLong(recovered.group(1));
+                    final long next = Long.parseLong(recovered.group(2));
+                    final long delivered = next - first;
+                    final String joined = out.stream().filter(line -> line.startsWith("RelaySubscriber: late join"))
+                        .findFirst().orElseThrow();
+                    final String recover = out.stream().filter(line -> line.startsWith("recover "))
+                        .findFirst().orElseThrow();
+                    assertThat(next).as("up to the feed's last datagram").isEqualTo(datagrams + 1);
+                    assertThat(first).as("from about 2 s into the 2000/s feed").isBetween(1_000L, 5_000L);
+                    assertThat(out).as("each sequence from the first on delivered once, in order, each probe intact")
+                        .contains("RelaySubscriber: delivered=" + delivered + " probes=" + delivered
+                            + " probe-errors=0");
+                    assertThat(joined).contains("COMPLETE");
+                    assertThat(relay.metric("relay_recovery_replayed_total", "feed=\"prod\""))
+                        .as("the late part came from the replay port").isPositive();
+                    System.out.printf("[RecoveryIT] late join 5 s into the feed: %s; %s%n", joined, recover);
+                }
+            }
         }
     }
 

@@ -42,7 +42,7 @@ class RecoveryNetworkIT {
     private static final String SEQUENCE = ProbePayload.SEQUENCE_OFFSET + ":8:big-endian";
     private static final Pattern TOTAL = Pattern.compile("RelaySubscriber: total datagrams=(\\d+)");
     private static final Pattern RECOVER = Pattern.compile(
-        "recover \\S+ next=(\\d+) multicast=(\\d+) recovered=(\\d+) missing=(\\d+) duplicates=(\\d+) "
+        "recover \\S+ first=\\d+ next=(\\d+) multicast=(\\d+) recovered=(\\d+) missing=(\\d+) duplicates=(\\d+) "
             + "recovery-us p50=(\\d+) p99=(\\d+) max=(\\d+)");
 
     private final Cleanup cleanup = new Cleanup();

@@ -64,6 +64,7 @@ public final class GapFiller {
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
     private ReplayClient client;
     private long expected = SequenceLocator.NONE;
+    private long first = SequenceLocator.NONE;
     private long requests;
     private long multicast;
     private long recovered;
@@ -104,6 +105,9 @@ public final class GapFiller {
                 final long exchangeSequence = sequence.read(buffer, offset, length);
                 if (exchangeSequence != SequenceLocator.NONE &&
                     (expected == SequenceLocator.NONE || exchangeSequence >= expected)) {
+                    if (first == SequenceLocator.NONE) {
+                        first = exchangeSequence;
+                    }
                     expected = exchangeSequence + 1;
                     recovered++;
                     delivery.deliver(exchangeSequence, buffer, offset, length, true);
@@ -128,6 +132,7 @@ public final class GapFiller {
         multicast++;
         if (expected == SequenceLocator.NONE) {
             expected = current;
+            first = current;
         }
         if (current < expected) {
             duplicates++;
@@ -253,6 +258,11 @@ public final class GapFiller {
     /** @return datagrams too short to carry a sequence (not delivered). */
     public long unnumbered() {
         return unnumbered;
+    }
+
+    /** @return the first sequence delivered, or {@link SequenceLocator#NONE} before it. */
+    public long first() {
+        return first;
     }
 
     /** @return the next sequence expected, or {@link SequenceLocator#NONE} before the first. */

@@ -253,12 +253,13 @@ public final class RelaySubscriber implements AutoCloseable {
     /**
      * The summary of one group with {@code --recover}.
      *
-     * @return for example {@code recover 239.255.6.1:6200 delivered-next=1001 multicast=990 recovered=10 missing=0
-     * duplicates=0 recovery-us p50=812 p99=1650 max=1650}.
+     * @return for example {@code recover 239.255.6.1:6200 first=1 next=1001 multicast=990 recovered=10 missing=0
+     * duplicates=0 recovery-us p50=812 p99=1650 max=1650}: the first sequence delivered and the next expected.
      */
     static String recoveryLine(final GapFiller filler) {
         final Histogram micros = filler.recoveryMicros();
-        return "recover " + filler.group() + " next=" + filler.expected() + " multicast=" + filler.multicast() +
+        return "recover " + filler.group() + " first=" + filler.first() + " next=" + filler.expected() +
+            " multicast=" + filler.multicast() +
             " recovered=" + filler.recovered() + " missing=" + filler.missing() + " duplicates=" +
             filler.duplicates() + " recovery-us p50=" + micros.getValueAtPercentile(50) + " p99=" +
             micros.getValueAtPercentile(99) + " max=" + micros.getMaxValue() +
