@@ -192,3 +192,27 @@ resource "aws_cloudwatch_metric_alarm" "sequence_gaps" {
   ok_actions          = var.alarm_actions
   tags                = local.tags
 }
+
+# --- recovery -------------------------------------------------------------------------------------
+
+# relay.recovery.recording is 1 while the feed is recorded; the standby records too, so the sum over
+# both tasks is the number of relays recording. Below the relay count for 5 minutes: a recording broke
+# (the archive fell behind or its disk is full) and customers' replays across the break answer partial.
+resource "aws_cloudwatch_metric_alarm" "recording_broken" {
+  for_each = var.recovery.enabled ? local.feeds_by_name : {}
+
+  alarm_name          = "${var.name}-${each.key}-recording-broken"
+  alarm_description   = "Feed ${each.key}: fewer relays record the feed than run (relay.recovery.recording). Live multicast is unaffected; check the archive volume's free space and I/O (docs/recovery.md, \"When it is red\")."
+  namespace           = var.metrics_namespace
+  metric_name         = "relay.recovery.recording"
+  dimensions          = { feed = each.key, service = var.name }
+  statistic           = "Sum"
+  period              = local.alarm_period_seconds
+  evaluation_periods  = 5
+  comparison_operator = "LessThanThreshold"
+  threshold           = var.relay_count
+  treat_missing_data  = "breaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}

@@ -75,7 +75,13 @@ locals {
     portMappings = concat(
       [for f in var.feeds : { name = "feed-${f.name}", containerPort = f.port, protocol = "tcp" }],
       [{ name = "health", containerPort = var.health_port, protocol = "tcp" }],
+      var.recovery.enabled ? [{ name = "replay", containerPort = var.recovery.port, protocol = "tcp" }] : [],
     )
+
+    # The archive (recovery on): a host directory, so what is recorded outlives the task (docs/recovery.md).
+    mountPoints = var.recovery.enabled ? [
+      { sourceVolume = "archive", containerPath = var.recovery.host_path, readOnly = false }
+    ] : []
 
     environment = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
 
@@ -139,6 +145,14 @@ resource "aws_ecs_task_definition" "relay" {
   }
 
   container_definitions = jsonencode([local.container_definition])
+
+  dynamic "volume" {
+    for_each = var.recovery.enabled ? [1] : []
+    content {
+      name      = "archive"
+      host_path = var.recovery.host_path
+    }
+  }
 
   tags = local.tags
 

@@ -33,6 +33,7 @@ locals {
   host_user_data = templatefile("${path.module}/templates/user_data.sh.tftpl", {
     cluster_name         = local.cluster_name
     stop_timeout_seconds = local.stop_timeout_seconds
+    archive_path         = var.recovery.enabled ? var.recovery.host_path : ""
   })
 }
 
@@ -95,7 +96,7 @@ resource "aws_launch_template" "host" {
   block_device_mappings {
     device_name = "/dev/xvda"
     ebs {
-      volume_size           = 30
+      volume_size           = 30 + (var.recovery.enabled ? var.recovery.archive_volume_gib : 0)
       volume_type           = "gp3"
       encrypted             = true
       delete_on_termination = true

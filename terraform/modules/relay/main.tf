@@ -71,5 +71,14 @@ locals {
     RELAY_METRICS_CLOUDWATCH_DIMENSIONS_SERVICE = var.name
   })
 
-  environment = merge(var.extra_environment, local.managed_environment)
+  # relay.recovery.* (docs/recovery.md): the archive in the container at the same path as on the host.
+  recovery_environment = var.recovery.enabled ? merge({
+    RELAY_RECOVERY_ENABLED           = "true"
+    RELAY_RECOVERY_ARCHIVE_DIRECTORY = var.recovery.host_path
+    RELAY_RECOVERY_PORT              = tostring(var.recovery.port)
+    RELAY_RECOVERY_MAX_AGE           = "${var.recovery.max_age_minutes}m"
+    RELAY_RECOVERY_MAX_BYTES         = "${var.recovery.max_gib_per_feed}GB"
+  }, { for k, cidr in var.recovery.customer_cidrs : "RELAY_RECOVERY_ALLOWED_SOURCES_${k}" => cidr }) : {}
+
+  environment = merge(var.extra_environment, local.managed_environment, local.recovery_environment)
 }

@@ -113,6 +113,18 @@ resource "aws_vpc_security_group_ingress_rule" "task_feed" {
   cidr_ipv4         = each.value.cidr
 }
 
+# The replay port (recovery on): customers' VPCs over the Transit Gateway's unicast routes, nothing else.
+resource "aws_vpc_security_group_ingress_rule" "task_replay" {
+  for_each = toset(var.recovery.enabled ? var.recovery.customer_cidrs : [])
+
+  security_group_id = aws_security_group.task.id
+  description       = "replay port (recovery) from customers in ${each.value}"
+  ip_protocol       = "tcp"
+  from_port         = var.recovery.port
+  to_port           = var.recovery.port
+  cidr_ipv4         = each.value
+}
+
 # Health checks come from the NLB's addresses in its own subnets, and from nowhere else.
 resource "aws_vpc_security_group_ingress_rule" "task_health" {
   for_each = var.nlb_subnets

@@ -554,3 +554,40 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "recovery" {
+  description = <<-EOT
+    Recovery for customers (docs/recovery.md): every feed recorded by the relay on its host, and the replay port
+    customers ask for what multicast lost. Off unless enabled. customer_cidrs: the customers' VPC ranges, the only
+    sources the replay port and its security group rule admit (they reach the relay's ENI over the Transit
+    Gateway's unicast route tables, not the multicast domain: terraform/README.md, "Recovery"). The archive lives
+    on the host under host_path (the host's root volume grows by archive_volume_gib), kept across task restarts.
+  EOT
+  type = object({
+    enabled            = optional(bool, false)
+    customer_cidrs     = optional(list(string), [])
+    port               = optional(number, 6800)
+    max_age_minutes    = optional(number, 15)
+    max_gib_per_feed   = optional(number, 4)
+    host_path          = optional(string, "/var/lib/mcast-relay/archive")
+    archive_volume_gib = optional(number, 20)
+  })
+  default = {}
+
+  validation {
+    condition     = !var.recovery.enabled || length(var.recovery.customer_cidrs) > 0
+    error_message = "recovery.customer_cidrs must list the customers' VPC ranges when recovery is enabled."
+  }
+  validation {
+    condition     = alltrue([for c in var.recovery.customer_cidrs : can(cidrhost(c, 0))])
+    error_message = "recovery.customer_cidrs must be IPv4 CIDRs such as 10.30.0.0/16."
+  }
+  validation {
+    condition     = var.recovery.port >= 1024 && var.recovery.port <= 65535
+    error_message = "recovery.port must lie in 1024..65535 (the relay runs without privileges)."
+  }
+  validation {
+    condition     = var.recovery.max_age_minutes >= 1 && var.recovery.max_gib_per_feed >= 1
+    error_message = "recovery.max_age_minutes and recovery.max_gib_per_feed must be at least 1."
+  }
+}

@@ -610,3 +610,81 @@ run "alarms_protocol_errors_and_sequence_gaps" {
     error_message = "Each feed must alarm on sequence gaps."
   }
 }
+
+run "recovery_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = length([for e in jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].environment : e if startswith(e.name, "RELAY_RECOVERY_")]) == 0
+    error_message = "Without recovery the task must set no relay.recovery.* variable."
+  }
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.task_replay) == 0 && length(aws_cloudwatch_metric_alarm.recording_broken) == 0
+    error_message = "Without recovery there is no replay port rule and no recording alarm."
+  }
+}
+
+run "recovery_archive_on_the_host_replay_port_from_customers_only" {
+  command = plan
+
+  variables {
+    recovery = {
+      enabled        = true
+      customer_cidrs = ["10.30.0.0/16", "10.31.0.0/16"]
+    }
+  }
+
+  assert {
+    condition = {
+      for e in jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].environment : e.name => e.value
+      if startswith(e.name, "RELAY_RECOVERY_")
+      } == {
+      RELAY_RECOVERY_ENABLED           = "true"
+      RELAY_RECOVERY_ARCHIVE_DIRECTORY = "/var/lib/mcast-relay/archive"
+      RELAY_RECOVERY_PORT              = "6800"
+      RELAY_RECOVERY_MAX_AGE           = "15m"
+      RELAY_RECOVERY_MAX_BYTES         = "4GB"
+      RELAY_RECOVERY_ALLOWED_SOURCES_0 = "10.30.0.0/16"
+      RELAY_RECOVERY_ALLOWED_SOURCES_1 = "10.31.0.0/16"
+    }
+    error_message = "relay.recovery.* must follow the recovery variable, allowed sources being the customers' CIDRs."
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].mountPoints == [{ sourceVolume = "archive", containerPath = "/var/lib/mcast-relay/archive", readOnly = false }]
+    error_message = "The archive must be mounted writable at the configured path."
+  }
+  assert {
+    condition     = one([for v in aws_ecs_task_definition.relay.volume : v.host_path if v.name == "archive"]) == "/var/lib/mcast-relay/archive"
+    error_message = "The archive volume must be the host directory, so it outlives the task."
+  }
+  assert {
+    condition     = contains([for p in jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].portMappings : p.containerPort], 6800)
+    error_message = "The replay port must be a port mapping of the task."
+  }
+  assert {
+    condition     = toset([for r in aws_vpc_security_group_ingress_rule.task_replay : "${r.cidr_ipv4}:${r.from_port}-${r.to_port}"]) == toset(["10.30.0.0/16:6800-6800", "10.31.0.0/16:6800-6800"])
+    error_message = "The replay port must be open to the customers' CIDRs and nothing else."
+  }
+  assert {
+    condition     = strcontains(base64decode(aws_launch_template.host.user_data), "chown 10001:10001 /var/lib/mcast-relay/archive")
+    error_message = "The host must create the archive directory for the relay's user before the first task."
+  }
+  assert {
+    condition     = one(aws_launch_template.host.block_device_mappings[0].ebs).volume_size == 50
+    error_message = "The host's root volume must grow by archive_volume_gib (20) with recovery on."
+  }
+  assert {
+    condition     = toset([for a in aws_cloudwatch_metric_alarm.recording_broken : "${a.metric_name}:${a.dimensions.feed}:${a.threshold}:${a.treat_missing_data}"]) == toset(["relay.recovery.recording:test:2:breaching", "relay.recovery.recording:prod:2:breaching"])
+    error_message = "Each feed must have an alarm on its recording, below the relay count, missing data breaching."
+  }
+}
+
+run "recovery_needs_customer_cidrs" {
+  command = plan
+
+  variables {
+    recovery = { enabled = true }
+  }
+
+  expect_failures = [var.recovery]
+}
