@@ -3,6 +3,8 @@
 #   load-tests/run.sh                 the standard set: every scenario through the native yardstick, the Java
 #                                     baseline and the relay, in a rotating order (about 12 minutes)
 #   load-tests/run.sh --steady        the steady-state run: 200k frames/s for 60 s after 15 s of warm-up, GC logged
+#   load-tests/run.sh --recovery      what recovery costs the live path: 100 B at 100k/s through the relay without
+#                                     recovery, recording, and recording while a customer replays at full speed
 #   load-tests/run.sh --scenarios 64B-100k,1400B-max   some of the standard set
 #   load-tests/run.sh --set custom --payload mix --rate burst:2000/10ms --feeds 2 --subscribers 4
 #   load-tests/run.sh --scenarios 100B-2feeds-max --forwarder-cpus 1 --loader-cpus 0   forwarder alone on CPU 1
@@ -32,6 +34,10 @@ if [ "${1:-}" = "--steady" ]; then
   shift
   args=(--set steady --warmup 15s --duration 60s)
   suffix="-steady"
+elif [ "${1:-}" = "--recovery" ]; then
+  shift
+  args=(--set recovery)
+  suffix="-recovery"
 fi
 out="load-tests/results/$(date -u +%Y-%m-%d-%H%M)${suffix}"
 prev=""

@@ -33,7 +33,16 @@ final class Forwarder {
         /** The same, its egress threads busy-spinning. */
         RELAY_BUSY_SPIN("relay busy-spin", true),
         /** The relay, with each generator saying HELLO (relay-v1.1): the relay tracks and acknowledges the session. */
-        RELAY_SESSION("relay session", true);
+        RELAY_SESSION("relay session", true),
+        /** The relay with recovery on: every feed recorded by Aeron Archive in a temporary directory. */
+        RELAY_RECORDING("relay recording", true),
+        /** The same, while a customer replays the feed from the start at full speed through the replay port. */
+        RELAY_REPLAYING("relay replaying", true);
+
+        /** @return whether it runs with recovery on (and has a replay port). */
+        boolean recovery() {
+            return this == RELAY_RECORDING || this == RELAY_REPLAYING;
+        }
 
         final String label;
         private final boolean jvm;
@@ -82,6 +91,11 @@ final class Forwarder {
         this.feedPorts = feedPorts;
     }
 
+    /** @return the relay's replay port, or -1 for a forwarder without recovery. */
+    int replayPort() {
+        return relay == null || !kind.recovery() ? -1 : relay.replayPort();
+    }
+
     /**
      * Starts a forwarder; returns at once (see {@link #awaitReady}).
      *
@@ -102,7 +116,7 @@ final class Forwarder {
         final Path gcLog = workDir.resolve(runName + "-gc.log");
         final ForwarderCommand.RelayPlaces relay = kind.printsCounters() ? null : new ForwarderCommand.RelayPlaces(
             Path.of("/dev/shm", "mcast-relay-loadtest-" + ProcessHandle.current().pid() + "-" + runName),
-            FreePorts.tcp(), FreePorts.tcp());
+            FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), workDir.resolve(runName + "-archive"));
         final List<String> command = ForwarderCommand.of(kind, options, gcLog, relay, feedPorts, feedGroups, udpPort);
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(log.toFile()).start();

@@ -28,8 +28,10 @@ final class ForwarderCommand {
      * @param aeronDir       its Aeron directory.
      * @param serverPort     its HTTP port ({@code /readyz}).
      * @param managementPort its actuator port ({@code /actuator/prometheus}).
+     * @param replayPort     its replay port, with recovery on.
+     * @param archiveDir     its archive directory, with recovery on.
      */
-    record RelayPlaces(Path aeronDir, int serverPort, int managementPort) {
+    record RelayPlaces(Path aeronDir, int serverPort, int managementPort, int replayPort, Path archiveDir) {
     }
 
     /**
@@ -111,6 +113,15 @@ final class ForwarderCommand {
         }
         if (kind == Forwarder.Kind.RELAY_BUSY_SPIN) {
             command.add("--relay.egress.idle-strategy=busy-spin");
+        }
+        if (kind.recovery()) {
+            command.addAll(List.of("--relay.recovery.enabled=true",
+                "--relay.recovery.archive-directory=" + relay.archiveDir(),
+                "--relay.recovery.port=" + relay.replayPort(),
+                "--relay.recovery.allowed-sources[0]=127.0.0.0/8",
+                "--relay.recovery.max-span=1h",
+                // full speed: the replay is as fast as the relay and the customer can go
+                "--relay.recovery.max-frames-per-second=100000000"));
         }
         for (int i = 0; i < feedPorts.length; i++) {
             final String feed = "--relay.feeds[" + i + "].";

@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.mcastrelay.tools.ReplayClient;
+import io.mcastrelay.wire.ReplayFrames;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -83,7 +85,18 @@ final class ForwarderRun {
             }
             start("subscriber", receivers);
             start("generator", generators);
+            final Replayer replayer = plan.kind() == Forwarder.Kind.RELAY_REPLAYING
+                ? new Replayer(forwarder.replayPort(), clock) : null;
+            if (replayer != null) {
+                start("replayer", List.of(replayer));
+            }
             final Window window = watch(clock, forwarder);
+            if (replayer != null) {
+                replayer.stop();
+                System.out.printf("  %s: a customer replayed %,d datagrams in %d requests during the run, "
+                    + "%,d of them in the measurement window%s%n", plan.runName(), replayer.datagrams(),
+                    replayer.requests(), replayer.inWindow(), replayer.failure());
+            }
             drainReceivers();
             final long sent = sent();
             final ForwarderCounters counters = forwarder.awaitCounters(sent, TimeUnit.SECONDS.toNanos(10));
@@ -291,6 +304,71 @@ final class ForwarderRun {
             if (receiver.failure() != null) {
                 throw new IOException(plan.kind().label + ": a subscriber failed", receiver.failure());
             }
+        }
+    }
+
+    /**
+     * A customer replaying feed {@code f0} through the relay's replay port at full speed, from ten minutes back
+     * (everything the relay holds: warm-up and run) to now, again and again until stopped, reading and dropping
+     * what arrives. It runs beside the live load, so the live figures show what a replay costs the live path.
+     */
+    private static final class Replayer implements Runnable {
+        private final int port;
+        private final RunClock clock;
+        private volatile boolean running = true;
+        private volatile long datagrams;
+        private volatile long inWindow;
+        private volatile long requests;
+        private volatile String failure = "";
+
+        Replayer(final int port, final RunClock clock) {
+            this.port = port;
+            this.clock = clock;
+        }
+
+        @Override
+        public void run() {
+            try (ReplayClient client = new ReplayClient("127.0.0.1", port, 30_000)) {
+                while (running) {
+                    final long now = System.currentTimeMillis() * 1_000_000L;
+                    final ReplayClient.Answer answer = client.request(new ReplayFrames.Request(
+                        ReplayFrames.KIND_TIME, ReplayFrames.KIND_TIME, 0, 0, now - TimeUnit.MINUTES.toNanos(10), now,
+                        requests + 1, "f0"), (group, p, sequence, time, buffer, offset, length) -> {
+                            datagrams++;
+                            if (clock.measured(clock.elapsedNs())) {
+                                inWindow++;
+                            }
+                        });
+                    requests++;
+                    if (answer.outcome() != ReplayFrames.Outcome.COMPLETE &&
+                        answer.outcome() != ReplayFrames.Outcome.PARTIAL) {
+                        failure = " (" + answer.outcome() + ": " + answer.reason() + ")";
+                        return;
+                    }
+                }
+            } catch (final IOException ex) {
+                failure = " (" + ex + ")";
+            }
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        long datagrams() {
+            return datagrams;
+        }
+
+        long inWindow() {
+            return inWindow;
+        }
+
+        long requests() {
+            return requests;
+        }
+
+        String failure() {
+            return failure;
         }
     }
 }

@@ -131,7 +131,11 @@ public final class LoadTest {
         if (options.custom() != null) {
             all = List.of(options.custom());
         } else {
-            final List<Scenario> set = "steady".equals(options.set()) ? Scenario.steady() : Scenario.standard();
+            final List<Scenario> set = switch (options.set()) {
+                case "steady" -> Scenario.steady();
+                case "recovery" -> Scenario.recovery();
+                default -> Scenario.standard();
+            };
             all = options.scenarios().isEmpty() ? set
                 : set.stream().filter(scenario -> options.scenarios().contains(scenario.name())).toList();
         }

@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * The options of one invocation of {@link LoadTest}. Immutable.
  *
- * @param set                {@code standard}, {@code steady}, or {@code custom} (one scenario from the options).
+ * @param set                {@code standard}, {@code steady}, {@code recovery}, or {@code custom} (one scenario from
+ *                           the options).
  * @param scenarios          names of the standard scenarios to run; empty for all.
  * @param custom             the custom scenario, or null.
  * @param forwarders         the forwarders every scenario runs instead of its own, or null.
@@ -52,7 +53,8 @@ record LoadTestOptions(
     String loaderCpus) {
 
     static final String USAGE = String.join("\n",
-        "usage: LoadTest [--set standard|steady|custom] [--scenarios a,b] [--repeat N] [--warmup 3s] [--duration 6s]",
+        "usage: LoadTest [--set standard|steady|recovery|custom] [--scenarios a,b] [--repeat N]",
+        "                [--warmup 3s] [--duration 6s]",
         "                [--forwarders yardstick,baseline,relay,relay-dedicated,relay-busy-spin,relay-session]",
         "                [--yardstick PATH]",
         "                [--idle-settle 5s] [--idle-window 30s] [--silence 10s]",

@@ -111,6 +111,18 @@ record Scenario(
     }
 
     /**
+     * What recovery costs the live path: 100 B at a steady 100k/s with a subscriber, through the relay without
+     * recovery, with every feed recorded, and recorded while a customer replays the feed from the start at full speed
+     * through the replay port; the yardstick gives the ratios. Three times, rotating the order.
+     *
+     * @return that scenario.
+     */
+    static List<Scenario> recovery() {
+        return List.of(of("100B-100k-recovery", "100", "100k", 1, 1, List.of(Forwarder.Kind.YARDSTICK,
+            Forwarder.Kind.RELAY, Forwarder.Kind.RELAY_RECORDING, Forwarder.Kind.RELAY_REPLAYING)).repeated(3));
+    }
+
+    /**
      * The idle scenario: one feed, one subscriber, 100-byte lone frames.
      *
      * @param forwarders the forwarders to run.

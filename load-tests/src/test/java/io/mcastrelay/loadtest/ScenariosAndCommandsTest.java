@@ -80,6 +80,19 @@ class ScenariosAndCommandsTest {
         assertThat(relay).noneMatch(arg -> arg.contains("idle-strategy"));
         assertThat(busySpin).contains("--relay.egress.idle-strategy=busy-spin");
         assertThat(relay.get(0)).as("not pinned").endsWith("java");
+        assertThat(relay).noneMatch(arg -> arg.contains("recovery"));
+    }
+
+    @Test
+    void shouldRunTheRecoveryScenarioWithAndWithoutRecordingAndWithAReplayBesideIt() throws Exception {
+        final Scenario recovery = Scenario.recovery().get(0);
+        assertThat(recovery.forwarders()).containsExactly(Forwarder.Kind.YARDSTICK, Forwarder.Kind.RELAY,
+            Forwarder.Kind.RELAY_RECORDING, Forwarder.Kind.RELAY_REPLAYING);
+        for (final Forwarder.Kind kind : List.of(Forwarder.Kind.RELAY_RECORDING, Forwarder.Kind.RELAY_REPLAYING)) {
+            assertThat(command(kind, LoadTestOptions.parse(new String[0]))).contains("--relay.recovery.enabled=true",
+                "--relay.recovery.port=3", "--relay.recovery.archive-directory=" + dir.resolve("archive"),
+                "--relay.recovery.allowed-sources[0]=127.0.0.0/8");
+        }
     }
 
     @Test
@@ -111,7 +124,8 @@ class ScenariosAndCommandsTest {
     }
 
     private List<String> command(final Forwarder.Kind kind, final LoadTestOptions options) throws Exception {
-        final ForwarderCommand.RelayPlaces places = new ForwarderCommand.RelayPlaces(dir.resolve("aeron"), 1, 2);
+        final ForwarderCommand.RelayPlaces places = new ForwarderCommand.RelayPlaces(dir.resolve("aeron"), 1, 2, 3,
+            dir.resolve("archive"));
         final int[][] groups = {{0xEFFF_4D01, 0xEFFF_4D02}, {0xEFFF_4D03, 0xEFFF_4D04}};
         return ForwarderCommand.of(kind, options, dir.resolve("gc.log"), places, PORTS, groups, 5000);
     }

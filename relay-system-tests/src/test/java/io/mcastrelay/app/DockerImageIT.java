@@ -21,6 +21,8 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Image;
+import io.mcastrelay.tools.ReplayClient;
+import io.mcastrelay.wire.ReplayFrames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +55,7 @@ class DockerImageIT {
     private static final String RELAY_UID = "10001";
     private static final int FEED_PORT = 6666;
     private static final int HEALTH_PORT = 8080;
+    private static final int REPLAY_PORT = 6800;
     private static final String GROUP_A = "239.255.6.1";
     private static final int PORT_A = 6200;
     private static final String GROUP_B = "239.255.6.2";
@@ -198,6 +201,44 @@ class DockerImageIT {
                 assertThat(received.get(group.getKey())).as("payloads to %s, in order", group.getKey())
                     .containsExactlyElementsOf(group.getValue());
             }
+        }
+    }
+
+    @Test
+    void shouldRecordEveryFeedOnItsArchiveVolumeAndGiveItBackOnTheReplayPort() throws Exception {
+        try (GenericContainer<?> relay = relay()
+            .withEnv("RELAY_RECOVERY_ENABLED", "true")
+            .withEnv("RELAY_RECOVERY_ALLOWED_SOURCES_0", "0.0.0.0/0")
+            .withEnv("RELAY_RECOVERY_SEGMENT_SIZE", "8MB")
+            .withEnv("RELAY_RECOVERY_MAX_BYTES", "32MB")
+            .withTmpFs(Map.of("/var/lib/mcast-relay/archive",
+                "rw,uid=" + RELAY_UID + ",gid=" + RELAY_UID + ",size=96m"))
+            .withExposedPorts(FEED_PORT, HEALTH_PORT, REPLAY_PORT)) {
+            relay.start();
+            final long from = System.currentTimeMillis() * 1_000_000L;
+            final List<byte[]> sent = new ArrayList<>();
+            try (FeedClient exchange = new FeedClient(relay.getMappedPort(FEED_PORT))) {
+                for (int i = 0; i < 200; i++) {
+                    sent.add(payload(i));
+                    exchange.send(GROUP_A, PORT_A, sent.get(i));
+                }
+            }
+            Thread.sleep(1_000);
+            final List<byte[]> replayed = new ArrayList<>();
+            final ReplayClient.Answer answer;
+            try (ReplayClient client = new ReplayClient(relay.getHost(), relay.getMappedPort(REPLAY_PORT), 10_000)) {
+                answer = client.request(new ReplayFrames.Request(ReplayFrames.KIND_TIME, ReplayFrames.KIND_TIME,
+                    0, 0, from, System.currentTimeMillis() * 1_000_000L, 1, "test"),
+                    (group, port, sequence, time, buffer, offset, length) -> {
+                        final byte[] payload = new byte[length];
+                        buffer.getBytes(offset, payload);
+                        replayed.add(payload);
+                    });
+            }
+            assertThat(answer.datagrams()).as("%s; relay's log:%n%s", answer.reason(), relay.getLogs())
+                .isEqualTo(sent.size());
+            assertThat(replayed).containsExactlyElementsOf(sent);
+            assertThat(relay.getLogs()).contains("recording 2 feed(s) in /var/lib/mcast-relay/archive");
         }
     }
 
