@@ -35,14 +35,7 @@ final class PositionSamples {
                 clear();
             }
         }
-        if (size == times.length) {
-            first = (first + 1) % times.length;
-            size--;
-        }
-        final int at = index(size);
-        times[at] = sequence;
-        positions[at] = position;
-        size++;
+        append(sequence, position);
     }
 
     /** Notes a sample; one with the same position as the last is skipped, so idle feeds keep their history. */
@@ -50,12 +43,16 @@ final class PositionSamples {
         if (size > 0 && positions[index(size - 1)] == position) {
             return;
         }
+        append(timeNs, position);
+    }
+
+    private void append(final long key, final long position) {
         if (size == times.length) {
             first = (first + 1) % times.length;
             size--;
         }
         final int at = index(size);
-        times[at] = timeNs;
+        times[at] = key;
         positions[at] = position;
         size++;
     }

@@ -131,11 +131,7 @@ class ReplayIT {
     }
 
     private ReplayClient.Answer replay(final Request request, final List<Got> into) throws IOException {
-        return client().request(request, (group, port, seq, time, buffer, offset, length) -> {
-            final byte[] payload = new byte[length];
-            buffer.getBytes(offset, payload);
-            into.add(new Got(group, port, seq, time, payload));
-        });
+        return client().request(request, collect(into));
     }
 
     private static Request byTime(final long from, final long to, final Destination group) {
