@@ -53,6 +53,8 @@ public final class Recorder implements AutoCloseable {
     public static final long FOLLOW = Long.MAX_VALUE;
     /** How often the active recording's position is sampled against the wall clock. */
     static final long SAMPLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often a recording the archive refused is asked for again. */
+    static final long START_RETRY_NS = TimeUnit.SECONDS.toNanos(10);
     /** How long start-up waits for a dead process's archive mark file to expire (the archive's timeout is 10 s). */
     static final long MARK_FILE_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long RETENTION_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
@@ -136,9 +138,10 @@ public final class Recorder implements AutoCloseable {
                 .controlResponseChannel("aeron:ipc")
                 .controlResponseStreamId(AeronArchive.Configuration.CONTROL_RESPONSE_STREAM_ID_DEFAULT));
             final Recorder recorder = new Recorder(settings, own, archive, client, errors);
-            for (final RecoverySettings.Feed feed : settings.feeds()) {
-                client.startRecording("aeron:ipc?tether=false|alias=" + ALIAS_PREFIX + feed.name(), feed.streamId(),
-                    SourceLocation.LOCAL);
+            synchronized (recorder) {
+                for (final FeedRecording feed : recorder.feeds.values()) {
+                    recorder.requestRecording(feed, System.nanoTime());
+                }
             }
             recorder.control.scheduleWithFixedDelay(recorder::tick, 0, SAMPLE_INTERVAL_NS, TimeUnit.NANOSECONDS);
             LOG.info("recording {} feed(s) in {} (retention {} s or {} MB per feed, segments of {} MB)",
@@ -171,6 +174,9 @@ public final class Recorder implements AutoCloseable {
                     .recordingEventsEnabled(false)
                     .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:ipc"))
                     .segmentFileLength(settings.segmentBytes())
+                    // Aeron's default refuses to record below 128 MB free; one segment free is what a recording
+                    // needs to go on, and retention keeps the volume from filling
+                    .lowStorageSpaceThreshold(settings.segmentBytes())
                     .threadingMode(ArchiveThreadingMode.SHARED)
                     .idleStrategySupplier(idleStrategies)
                     .errorHandler(error -> {
@@ -227,7 +233,40 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
+    /**
+     * Under the lock: asks the archive to record the feed's stream. A refusal (the disk below the archive's free space
+     * threshold, for one) must not stop the relay: the feed counts as broken, it is logged and counted, and the
+     * control thread asks again every {@link #START_RETRY_NS}.
+     */
+    private void requestRecording(final FeedRecording feed, final long monotonicNs) {
+        try {
+            client.startRecording("aeron:ipc?tether=false|alias=" + ALIAS_PREFIX + feed.settings.name(),
+                feed.settings.streamId(), SourceLocation.LOCAL);
+            feed.recordingRequested = true;
+            if (feed.state == State.BROKEN) {
+                LOG.info("feed '{}': the archive takes the recording again", feed.settings.name());
+            }
+        } catch (final RuntimeException ex) {
+            feed.nextStartAttemptNs = monotonicNs + START_RETRY_NS;
+            if (feed.state != State.BROKEN) {
+                feed.state = State.BROKEN;
+                feed.breaks.incrementAndGet();
+                archiveErrors.incrementAndGet();
+                LOG.error("feed '{}': the archive refused to record ({}); live multicast carries on; asking again "
+                    + "every {} s (relay.recovery.recording.breaks)", feed.settings.name(), ex.getMessage(),
+                    TimeUnit.NANOSECONDS.toSeconds(START_RETRY_NS));
+            }
+        }
+    }
+
     private void track(final FeedRecording feed, final CountersReader counters, final long nowNs) {
+        if (!feed.recordingRequested) {
+            final long monotonicNs = System.nanoTime();
+            if (monotonicNs - feed.nextStartAttemptNs >= 0) {
+                requestRecording(feed, monotonicNs);
+            }
+            return;
+        }
         if (feed.counterId != CountersReader.NULL_COUNTER_ID &&
             !RecordingPos.isActive(counters, feed.counterId, feed.activeRecordingId)) {
             feed.counterId = CountersReader.NULL_COUNTER_ID;
@@ -575,6 +614,8 @@ public final class Recorder implements AutoCloseable {
         int counterId = CountersReader.NULL_COUNTER_ID;
         /** Egress's sent position of the feed, and per destination its last exchange sequence: sequence samples. */
         int sentPositionId = CountersReader.NULL_COUNTER_ID;
+        boolean recordingRequested;
+        long nextStartAttemptNs;
         /** The feed's recordings as the catalog listed them at the last tick (every 100 ms), oldest first. */
         List<RecordingInfo> catalog = List.of();
         final Map<Long, Integer> exchangeSequenceIds = new LinkedHashMap<>();
