@@ -3,7 +3,6 @@ package io.mcastrelay.app;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
 import io.mcastrelay.recovery.Recorder;
@@ -14,7 +13,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 /**
  * The recorder and the replay port of one relay generation (they live and die with its Aeron client), with their
@@ -34,10 +32,12 @@ final class RecoveryService implements AutoCloseable {
 
     /** Starts recording every feed, then opens the replay port; on failure closes what it started. */
     static RecoveryService start(final RecoverySettings settings, final Aeron aeron) {
-        // The archive thread answers replay requests and runs the replays: it parks at most 1 ms when idle (about
-        // 1 % of a core), not the 16 ms of the driver's conductor, or each replay request would wait that long.
-        final Recorder recorder = Recorder.start(settings, aeron, () -> new BackoffIdleStrategy(
-            10, 10, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1)));
+        // The archive's one thread records, answers replay requests and runs replays. It parks 1 ms after every
+        // cycle, busy or not, as the driver's conductor does: a recording keeps up in blocks of a millisecond of
+        // traffic and never spins a core the feeds' event loops need, and a replay request waits at most 1 ms per
+        // step, not the 16 ms of an idle conductor.
+        final Recorder recorder = Recorder.start(settings, aeron,
+            () -> new DriverIdleStrategy(DriverIdleStrategy.MIN_PARK_NS));
         final ReplayServer replay = new ReplayServer(settings, recorder);
         try {
             replay.start();
