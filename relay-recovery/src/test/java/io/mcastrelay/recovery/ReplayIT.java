@@ -85,9 +85,14 @@ class ReplayIT {
     }
 
     private RecoverySettings settings(final long maxBytes, final String allowed, final int maxSessions) {
+        return settings(maxBytes, allowed, maxSessions, 1_000_000, TimeUnit.SECONDS.toNanos(5));
+    }
+
+    private RecoverySettings settings(final long maxBytes, final String allowed, final int maxSessions,
+        final int maxFramesPerSecond, final long writeTimeoutNs) {
         return new RecoverySettings(archiveDirectory.toString(), TimeUnit.MINUTES.toNanos(15), maxBytes, 2 * TERM,
-            "127.0.0.1", 0, List.of(allowed), maxSessions, TimeUnit.HOURS.toNanos(1), 1_000_000,
-            TimeUnit.SECONDS.toNanos(5), List.of(new RecoverySettings.Feed("prod", "aeron:ipc", streamId, TERM,
+            "127.0.0.1", 0, List.of(allowed), maxSessions, TimeUnit.HOURS.toNanos(1), maxFramesPerSecond,
+            writeTimeoutNs, List.of(new RecoverySettings.Feed("prod", "aeron:ipc", streamId, TERM,
             List.of(A, B), SequenceLocator.parse("0:8:big-endian"))));
     }
 
@@ -363,6 +368,43 @@ class ReplayIT {
         assertSame(got, sent);
         CloseHelper.quietCloseAll(resources);
         await("every session closed", () -> server.sessions() == 0);
+    }
+
+    @Test
+    void shouldPaceEachSessionToItsMaximumFramesPerSecond() throws IOException {
+        startRecovery(settings(64L * TERM, "127.0.0.0/8", 4, 2_000, TimeUnit.SECONDS.toNanos(5)));
+        publish(1_000, 50);
+
+        final long startNs = System.nanoTime();
+        final List<Got> got = new ArrayList<>();
+        final ReplayClient.Answer answer = replay(byTime(sent.get(0).ingressTime(),
+            sent.get(999).ingressTime() + 1, null), got);
+        final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+
+        assertThat(answer.outcome()).isEqualTo(Outcome.COMPLETE);
+        assertSame(got, sent);
+        // 1000 datagrams at 2000/s, after a first burst of a tenth of a second's worth: at least 0.4 s
+        assertThat(tookMs).as("1000 datagrams paced at 2000/s").isGreaterThanOrEqualTo(400);
+    }
+
+    @Test
+    void shouldCutOffAReaderThatTakesNothingForTheWriteTimeoutAndCountIt() throws Exception {
+        startRecovery(settings(1024L * TERM, "127.0.0.0/8", 4, 1_000_000, TimeUnit.MILLISECONDS.toNanos(500)));
+        publish(60_000, 400);
+        try (Socket reader = new Socket()) {
+            reader.setReceiveBufferSize(4096);
+            reader.connect(new InetSocketAddress("127.0.0.1", server.boundPort()), 5000);
+            reader.getOutputStream().write(request(byTime(sent.get(0).ingressTime(),
+                sent.get(sent.size() - 1).ingressTime() + 1, null)));
+            // reads nothing: the relay holds at most its 1 MB water mark, then gives up after write-timeout
+            await("slow reader cut off", () -> server.refusals(ReplayServer.Refusal.SLOW_READER) == 1);
+            await("its session closed", () -> server.sessions() == 0);
+        }
+        final List<Got> got = new ArrayList<>();
+        assertThat(replay(new Request(ReplayFrames.KIND_TIME, ReplayFrames.KIND_COUNT, 0, 0,
+            sent.get(0).ingressTime(), 10, 3, "prod"), got).outcome()).as("others are served").isEqualTo(
+            Outcome.COMPLETE);
+        assertSame(got, sent.subList(0, 10));
     }
 
     @Test
