@@ -3,7 +3,8 @@
 #
 #   (no arguments), or arguments starting with -    the relay; the arguments go to Spring Boot (--relay.egress.ttl=32)
 #   relay [ARGS]                                     the same
-#   relay-sender | relay-subscriber | relay-ipc-tap [OPTIONS]    that tool (--help lists its options)
+#   relay-sender | relay-subscriber | relay-ipc-tap | relay-replay [OPTIONS]
+#                                                    that tool (--help lists its options)
 #   relay-capture [OPTIONS]                          the datacenter-side capture (docs/capture.md)
 #   anything else                                    run as it is (bash, java -version)
 #
@@ -38,6 +39,7 @@ case "${1:-}" in
   relay-sender) shift; tool io.mcastrelay.tools.RelaySender "$@" ;;
   relay-subscriber) shift; tool io.mcastrelay.tools.RelaySubscriber "$@" ;;
   relay-ipc-tap) shift; tool io.mcastrelay.tools.IpcTap "$@" ;;
+  relay-replay) shift; tool io.mcastrelay.tools.ReplayTool "$@" ;;
   relay-capture) shift; exec java "${required_flags[@]}" "${java_opts[@]}" -jar "$app/lib/relay-capture.jar" "$@" ;;
   *) exec "$@" ;;
 esac

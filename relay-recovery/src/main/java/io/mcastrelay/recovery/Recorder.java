@@ -368,12 +368,7 @@ public final class Recorder implements AutoCloseable {
                 }
             }
         }
-        final List<Span> spans = plan(feed, Long.MIN_VALUE);
-        if (follow && !spans.isEmpty() && spans.get(spans.size() - 1).recordingId() == recording.activeRecordingId) {
-            final Span last = spans.remove(spans.size() - 1);
-            spans.add(new Span(last.recordingId(), last.from(), FOLLOW, last.oldestHeld()));
-        }
-        return spans;
+        return plan(feed, Long.MIN_VALUE, follow);
     }
 
     /** @return the feed's recording the archive is writing now, or {@link RecordingPos#NULL_RECORDING_ID}. */
@@ -467,12 +462,26 @@ public final class Recorder implements AutoCloseable {
      * @param startTimeNs the first ingress time wanted.
      * @return the spans to replay, oldest first; empty if nothing is held.
      */
-    public synchronized List<Span> plan(final String feed, final long startTimeNs) {
+    public List<Span> plan(final String feed, final long startTimeNs) {
+        return plan(feed, startTimeNs, false);
+    }
+
+    /**
+     * Where to read a feed's datagrams from a time on, as {@link #plan(String, long)}; with {@code follow} the active
+     * recording's span, even an empty one, ends at {@link #FOLLOW}: its replay carries on with what the archive
+     * records next, which is how a {@code live} answer joins the live stream with no gap and no duplicate.
+     *
+     * @param feed        the feed.
+     * @param startTimeNs the first ingress time wanted.
+     * @param follow      whether the last span follows the active recording.
+     * @return the spans to replay, oldest first; the last one ends at {@link #FOLLOW} only if a recording is active.
+     */
+    public synchronized List<Span> plan(final String feed, final long startTimeNs, final boolean follow) {
         final FeedRecording recording = feeds.get(feed);
         final List<Span> spans = new ArrayList<>();
         for (final RecordingInfo info : recording.catalog) {
             final boolean active = info.recordingId() == recording.activeRecordingId;
-            final long stop = active ? recording.recordedPosition : info.stopPosition();
+            final long stop = active ? (follow ? FOLLOW : recording.recordedPosition) : info.stopPosition();
             if (stop == AeronArchive.NULL_POSITION || stop <= info.startPosition()) {
                 continue;
             }

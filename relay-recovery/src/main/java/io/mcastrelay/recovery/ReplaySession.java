@@ -15,6 +15,7 @@ import io.mcastrelay.recovery.ReplayServer.Refusal;
 import io.mcastrelay.wire.DataFrameFlyweight;
 import io.mcastrelay.wire.Destination;
 import io.mcastrelay.wire.FrameDescriptor;
+import io.mcastrelay.wire.HeartbeatFrameFlyweight;
 import io.mcastrelay.wire.Ipv4;
 import io.mcastrelay.wire.IpcMessageDescriptor;
 import io.mcastrelay.wire.RelayV1Encoder;
@@ -47,6 +48,8 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
     /** A replay that follows the recording gives up after this long without a message. */
     private static final long FOLLOW_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long PUMP_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** A live answer with nothing to send writes a HEARTBEAT this often. */
+    static final long HEARTBEAT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final Logger LOG = LoggerFactory.getLogger(ReplaySession.class);
 
     private final ReplayServer server;
@@ -78,6 +81,10 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
     private double tokens;
     private long lastRefillNs;
     private long unwritableSinceNs;
+    /** The request ends with {@code live}: its last span follows the recording until the customer leaves. */
+    private boolean live;
+    private long lastWriteNs;
+    private final UnsafeBuffer heartbeat = new UnsafeBuffer(new byte[HeartbeatFrameFlyweight.FRAME_LENGTH]);
 
     ReplaySession(final ReplayServer server) {
         this.server = server;
@@ -144,11 +151,6 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
                 "' on this relay");
             return;
         }
-        if (decoded.endKind() == ReplayFrames.KIND_LIVE) {
-            refuse(Refusal.UNSUPPORTED, Outcome.REFUSED, decoded.requestId(), "this relay answers an end by time, " +
-                "sequence or count; live is not offered yet");
-            return;
-        }
         final boolean bySequence =
             decoded.startKind() == ReplayFrames.KIND_SEQUENCE || decoded.endKind() == ReplayFrames.KIND_SEQUENCE;
         if (bySequence && feed.sequence() == null) {
@@ -182,9 +184,11 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
         sequence = feed.sequence();
         request = decoded;
         groups = feed.destinations();
-        final boolean follow =
+        live = decoded.endKind() == ReplayFrames.KIND_LIVE;
+        final boolean follow = live ||
             decoded.endKind() == ReplayFrames.KIND_SEQUENCE && decoded.end() < following(feed, decoded);
-        spans = decoded.startKind() == ReplayFrames.KIND_TIME ? server.recorder().plan(feed.name(), decoded.start())
+        spans = decoded.startKind() == ReplayFrames.KIND_TIME
+            ? server.recorder().plan(feed.name(), decoded.start(), live)
             : server.recorder().planBySequence(feed.name(), Ipv4.destinationKey(decoded.group(), decoded.port()),
                 decoded.start(), follow);
         firstSequence = SequenceLocator.NONE;
@@ -197,6 +201,7 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
         tokens = 0;
         lastRefillNs = System.nanoTime();
         unwritableSinceNs = 0;
+        lastWriteNs = lastRefillNs;
         if (subscription == null) {
             // one per connection: each replay is an image of its own session id on it
             subscription = server.recorder().aeron().addSubscription("aeron:ipc", server.nextReplayStreamId());
@@ -285,6 +290,15 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
         final int fragments = tokens >= 1 ? image.controlledPoll(assembler, (int)Math.min(256, tokens)) : 0;
         if (fragments > 0) {
             lastFragmentNs = nowNs;
+        } else if (live) {
+            if (nowNs - lastWriteNs > HEARTBEAT_INTERVAL_NS) {
+                // a quiet feed: tell the reader the connection is alive, so it can time out a dead one
+                final int length = RelayV1Encoder.encodeHeartbeat(heartbeat, 0, 0, System.currentTimeMillis() *
+                    1_000_000L);
+                context.writeAndFlush(context.alloc().directBuffer(length).writeBytes(heartbeat.byteArray(), 0,
+                    length));
+                lastWriteNs = nowNs;
+            }
         } else if (spans.get(spanIndex).to() == Recorder.FOLLOW && nowNs - lastFragmentNs > FOLLOW_TIMEOUT_NS) {
             partialReason = "the recording did not reach sequence " + request.end() + " within " +
                 TimeUnit.NANOSECONDS.toSeconds(FOLLOW_TIMEOUT_NS) + " s";
@@ -295,12 +309,17 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
             final ByteBuf out = context.alloc().directBuffer(batchLength);
             out.writeBytes(batch.byteArray(), 0, batchLength);
             context.writeAndFlush(out);
+            lastWriteNs = nowNs;
         }
         if (done) {
             finish();
             return;
         }
         if (fragments == 0 && (image.isEndOfStream() || image.isClosed())) {
+            if (live && spans.get(spanIndex).to() == Recorder.FOLLOW) {
+                partialReason = "live ended: the feed's recording stopped (broken, or the relay is stopping); ask " +
+                    "again from the newest ingress time received";
+            }
             if (!nextSpan()) {
                 if (request != null) {
                     finish();
@@ -390,6 +409,10 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
         if (partialReason != null) {
             outcome = Outcome.PARTIAL;
             reason = partialReason;
+        } else if (live && (spans.isEmpty() || spans.get(spans.size() - 1).to() != Recorder.FOLLOW)) {
+            outcome = Outcome.PARTIAL;
+            reason = "live is not available: feed '" + answered.feed() + "' has no active recording (starting, or " +
+                "broken); what is held was sent";
         } else if (spans.isEmpty()) {
             outcome = Outcome.PARTIAL;
             reason = "nothing is held for feed '" + answered.feed() + "' yet";

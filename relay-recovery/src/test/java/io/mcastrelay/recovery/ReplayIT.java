@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -350,8 +351,8 @@ class ReplayIT {
             ReplayServer.Refusal.SPAN_TOO_LONG);
         assertRefused(byTime(now, now - 1, null), Outcome.REFUSED, "end after its start",
             ReplayServer.Refusal.SPAN_TOO_LONG);
-        assertRefused(new Request(1, ReplayFrames.KIND_LIVE, 0, 0, now, 0, 7, "prod"), Outcome.REFUSED,
-            "live is not offered yet", ReplayServer.Refusal.UNSUPPORTED);
+        assertRefused(new Request(1, ReplayFrames.KIND_LIVE, 0, 0, now, 5, 7, "prod"), Outcome.BAD_REQUEST,
+            "end must be 0 with endKind 4 (live)", ReplayServer.Refusal.BAD_REQUEST);
 
         final byte[] wrongType = {0, 20, FrameDescriptor.TYPE_DATA, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         assertRawRefused(wrongType, Outcome.BAD_REQUEST, "frame type 0x1");
@@ -359,7 +360,7 @@ class ReplayIT {
         badKind[ReplayFrames.START_KIND_OFFSET] = 9;
         assertRawRefused(badKind, Outcome.BAD_REQUEST, "startKind 9");
         assertRawRefused(new byte[] {(byte)0xFF, (byte)0xFF, 0x10, 0}, Outcome.BAD_REQUEST, "above 104 bytes");
-        assertThat(server.refusals(ReplayServer.Refusal.BAD_REQUEST)).isEqualTo(3);
+        assertThat(server.refusals(ReplayServer.Refusal.BAD_REQUEST)).isEqualTo(4);
 
         publish(10, 50);
         final List<Got> got = new ArrayList<>();
@@ -405,6 +406,63 @@ class ReplayIT {
             sent.get(0).ingressTime(), 10, 3, "prod"), got).outcome()).as("others are served").isEqualTo(
             Outcome.COMPLETE);
         assertSame(got, sent.subList(0, 10));
+    }
+
+    @Test
+    void shouldGoOnFromTheHistoryToTheLiveStreamOnOneConnectionWithNoGapAndNoDuplicateAtTheJoin() throws Exception {
+        startRecovery(settings(64L * TERM, "127.0.0.0/8", 4));
+        publish(1000, 100);
+        final List<Got> got = Collections.synchronizedList(new ArrayList<>());
+        final ReplayClient client = client();
+        final Thread reader = new Thread(() -> {
+            try {
+                client.request(new Request(ReplayFrames.KIND_TIME, ReplayFrames.KIND_LIVE, 0, 0,
+                    sent.get(200).ingressTime(), 0, 9, "prod"), collect(got));
+            } catch (final IOException closedByTheTest) {
+                // the customer leaves by closing the connection
+            }
+        }, "live-reader");
+        reader.start();
+        await("the history", () -> got.size() == 800);
+        // the live stream: a batch while the reader is caught up, a quiet spell longer than the heartbeat, another
+        publish(500, 100);
+        await("the first live batch", () -> got.size() == 1300);
+        LockSupport.parkNanos(ReplaySession.HEARTBEAT_INTERVAL_NS * 2);
+        publish(500, 100);
+        await("the second live batch", () -> got.size() == 1800);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+
+        assertSame(new ArrayList<>(got), sent.subList(200, sent.size()));
+        client.close();
+        reader.join(5000);
+        assertThat(reader.isAlive()).isFalse();
+        await("session closed", () -> server.sessions() == 0);
+    }
+
+    @Test
+    void shouldSendAHeartbeatEverySecondWhileALiveAnswerHasNothingNew() throws IOException {
+        startRecovery(settings(64L * TERM, "127.0.0.0/8", 4));
+        publish(3, 50);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", server.boundPort()), 5000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request(new Request(ReplayFrames.KIND_TIME, ReplayFrames.KIND_LIVE, 0, 0,
+                sent.get(0).ingressTime(), 0, 9, "prod")));
+            final InputStream in = socket.getInputStream();
+            final List<Integer> types = new ArrayList<>();
+            final long startNs = System.nanoTime();
+            while (!types.contains(FrameDescriptor.TYPE_HEARTBEAT)) {
+                final byte[] prefix = in.readNBytes(FrameDescriptor.PREFIX_LENGTH);
+                assertThat(prefix).as("a frame before the timeout").hasSize(FrameDescriptor.PREFIX_LENGTH);
+                final int length = ((prefix[0] & 0xFF) << 8) | (prefix[1] & 0xFF);
+                in.readNBytes(length - FrameDescriptor.PREFIX_LENGTH);
+                types.add(prefix[FrameDescriptor.TYPE_OFFSET] & 0xFF);
+            }
+            assertThat(types).as("three DATA, then the heartbeat").startsWith(FrameDescriptor.TYPE_DATA,
+                FrameDescriptor.TYPE_DATA, FrameDescriptor.TYPE_DATA);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs)).isBetween(900L, 3000L);
+            assertThat(types).doesNotContain(FrameDescriptor.TYPE_REPLAY_END);
+        }
     }
 
     @Test

@@ -16,11 +16,12 @@ import org.agrona.MutableDirectBuffer;
  * REPLAY_REQUEST, customer to relay; header 40, length 41..104
  * offset size field       rule
  *   4     1   startKind   1 = time (the relay's ingress time, epoch ns), 2 = the exchange's sequence (one group)
- *   5     1   endKind     1 = time, 2 = exchange sequence (inclusive), 3 = count of datagrams, 4 = live (reserved)
+ *   5     1   endKind     1 = time, 2 = exchange sequence (inclusive), 3 = count of datagrams, 4 = live (no end)
  *   6     2   port        VPC-side UDP port; 0 with group 0 = every group:port of the feed
  *   8     4   group       VPC-side group; 0 = every group of the feed
  *  12     8   start       time: the first datagram's ingress time is at or after this; sequence: the first's
- *  20     8   end         time: before this ingress time; sequence: up to this one; count: how many at most
+ *  20     8   end         time: before this ingress time; sequence: up to this one; count: how many at most;
+ *                         live: 0
  *  28     8   requestId   chosen by the customer, returned in REPLAY_END
  *  36     4   reserved    0
  *  40     n   feed        the feed's name, US-ASCII, 1..64 bytes
@@ -149,6 +150,9 @@ public final class ReplayFrames {
         if (group != 0 && !Ipv4.isMulticast(group) || (group == 0) != (port == 0)) {
             throw new IllegalArgumentException("group:port " + Ipv4.toString(group) + ":" + port +
                 " is neither a multicast group:port nor 0:0 (every group)");
+        }
+        if (endKind == KIND_LIVE && buffer.getLong(offset + END_OFFSET, BIG_ENDIAN) != 0) {
+            throw new IllegalArgumentException("end must be 0 with endKind 4 (live)");
         }
         final byte[] feed = new byte[length - FEED_OFFSET];
         buffer.getBytes(offset + FEED_OFFSET, feed);

@@ -57,6 +57,8 @@ class ReplayFramesTest {
         assertBad(with(good, 8, 10), 44, "neither a multicast group:port");
         assertBad(with(with(good, 6, 0), 7, 0), 44, "neither a multicast group:port");
         assertBad(with(good, 41, ' '), 44, "not printable");
+        // live with the example's end (count 100) left in
+        assertBad(with(good, 5, ReplayFrames.KIND_LIVE), 44, "end must be 0 with endKind 4 (live)");
     }
 
     @Test
