@@ -287,6 +287,7 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
             return;
         }
         batchLength = 0;
+        final long before = datagrams;
         final int fragments = tokens >= 1 ? image.controlledPoll(assembler, (int)Math.min(256, tokens)) : 0;
         if (fragments > 0) {
             lastFragmentNs = nowNs;
@@ -310,6 +311,8 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
             out.writeBytes(batch.byteArray(), 0, batchLength);
             context.writeAndFlush(out);
             lastWriteNs = nowNs;
+            // counted as written, so a live answer's count rises while it runs
+            server.replayed(request.feed(), datagrams - before);
         }
         if (done) {
             finish();
@@ -426,7 +429,6 @@ final class ReplaySession extends ChannelInboundHandlerAdapter implements Contro
             outcome = Outcome.COMPLETE;
             reason = "";
         }
-        server.replayed(answered.feed(), datagrams);
         final int length = ReplayFrames.encodeEnd(end, 0, outcome, answered.requestId(), datagrams, oldestSeen,
             newestSeen, reason);
         context.writeAndFlush(context.alloc().directBuffer(length).writeBytes(end.byteArray(), 0, length));

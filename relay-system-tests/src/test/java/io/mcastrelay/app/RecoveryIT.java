@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 
 import io.mcastrelay.testing.MulticastReceiver;
 import io.mcastrelay.tools.RelaySender;
 import io.mcastrelay.tools.RelaySubscriber;
 import io.mcastrelay.tools.ReplayClient;
+import io.mcastrelay.tools.ReplayTool;
 import io.mcastrelay.wire.Ipv4;
 import io.mcastrelay.wire.ProbePayload;
 import io.mcastrelay.wire.ReplayFrames;
@@ -163,6 +165,45 @@ class RecoveryIT {
                 }
             }
         }
+    }
+
+    @Test
+    void shouldGiveAHostThatCannotJoinMulticastTheFeedOverTcpFromATimeThenLiveWithNoneMissingOrRepeated()
+        throws Exception {
+        final int datagrams = 10_000;
+        try (RelayProcess relay = relay()) {
+            final long started = System.currentTimeMillis();
+            final JavaProcess sender = JavaProcess.start(null, RelaySender.class, "--port", String.valueOf(feedPort),
+                "--dest", GROUP + ":" + udpPort, "--rate", "2000", "--count", String.valueOf(datagrams),
+                "--payload-bytes", "100");
+            try (sender) {
+                Thread.sleep(2_000);
+                // joins 2 s into a 5 s feed, over TCP only, asking from the feed's start, then live
+                final JavaProcess tcpOnly = JavaProcess.start(null, ReplayTool.class, "--relay", "127.0.0.1:" +
+                    replayPort, "--feed", "prod", "--from", String.valueOf(started), "--live", "--print");
+                try (tcpOnly) {
+                    tcpOnly.awaitLine(line -> line.startsWith(GROUP + ":" + udpPort + " ") &&
+                        sequenceOf(line) == datagrams, 60_000);
+                    tcpOnly.signal("TERM");
+                    tcpOnly.awaitLine(line -> line.startsWith("relay-replay: stopped datagrams="), 10_000);
+                    final List<Long> sequences = tcpOnly.lines().stream()
+                        .filter(line -> line.startsWith(GROUP + ":" + udpPort + " "))
+                        .map(RecoveryIT::sequenceOf).toList();
+                    assertThat(sequences).as("every datagram from the first, once, in order; history then live")
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, datagrams).boxed().toList());
+                    assertThat(tcpOnly.lines()).contains("relay-replay: stopped datagrams=" + datagrams);
+                    assertThat(relay.metric("relay_recovery_replayed_total", "feed=\"prod\""))
+                        .as("counted when the live answer ended").isEqualTo(datagrams);
+                }
+            }
+        }
+    }
+
+    /** The probe sequence in a {@code relay-replay --print} line's payload. */
+    private static long sequenceOf(final String line) {
+        final String hex = line.substring(line.indexOf("payload=") + "payload=".length());
+        return Long.parseUnsignedLong(hex.substring(ProbePayload.SEQUENCE_OFFSET * 2,
+            ProbePayload.SEQUENCE_OFFSET * 2 + 16), 16);
     }
 
     private static byte[] payload(final int i) {
