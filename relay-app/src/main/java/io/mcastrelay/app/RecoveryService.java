@@ -48,6 +48,10 @@ final class RecoveryService implements AutoCloseable {
         return new RecoveryService(settings, recorder, replay);
     }
 
+    private static double heldAgeSeconds(final long oldestNs) {
+        return oldestNs == 0 ? 0 : Math.max(0, System.currentTimeMillis() / 1e3 - oldestNs / 1e9);
+    }
+
     void bindMeters(final MeterRegistry registry) {
         for (final RecoverySettings.Feed feed : settings.feeds()) {
             final Tags tags = Tags.of("feed", feed.name());
@@ -57,6 +61,10 @@ final class RecoveryService implements AutoCloseable {
             Gauge.builder("relay.recovery.held", recorder, r -> r.heldBytes(feed.name()))
                 .tags(tags).baseUnit("bytes")
                 .description("Bytes of the feed the archive holds (all its recordings)").register(registry);
+            Gauge.builder("relay.recovery.held.age", recorder, r -> heldAgeSeconds(r.oldestHeldTimeNs(feed.name())))
+                .tags(tags).baseUnit("seconds")
+                .description("Age of the oldest datagram of the feed the archive holds: the window a customer can "
+                    + "ask for (0 when nothing is held)").register(registry);
             Gauge.builder("relay.recovery.recording", recorder,
                     r -> r.state(feed.name()) == Recorder.State.RECORDING ? 1 : 0)
                 .tags(tags).description("1 while the feed is being recorded, 0 while starting or broken")

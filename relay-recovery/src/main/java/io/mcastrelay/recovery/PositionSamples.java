@@ -77,6 +77,26 @@ final class PositionSamples {
         return found;
     }
 
+    /**
+     * @return the key of the latest sample whose position is at or before {@code position}: everything from that
+     * position on was recorded after that time; {@link Long#MIN_VALUE} if every sample is further on (or none).
+     */
+    long keyAtOrBefore(final long position) {
+        int low = 0;
+        int high = size - 1;
+        long found = Long.MIN_VALUE;
+        while (low <= high) {
+            final int middle = (low + high) >>> 1;
+            if (positions[index(middle)] <= position) {
+                found = times[index(middle)];
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return found;
+    }
+
     int size() {
         return size;
     }

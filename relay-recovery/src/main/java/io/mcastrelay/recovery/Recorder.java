@@ -562,6 +562,28 @@ public final class Recorder implements AutoCloseable {
         return total;
     }
 
+    /**
+     * @return about when the oldest datagram the feed's recordings hold was recorded, epoch ns (within a sample
+     * interval, 100 ms); 0 if nothing is held.
+     */
+    public synchronized long oldestHeldTimeNs(final String feed) {
+        final FeedRecording recording = feeds.get(feed);
+        for (final RecordingInfo info : recording.catalog) {
+            if (info.length(recording) == 0) {
+                continue;
+            }
+            if (info.recordingId() == recording.activeRecordingId) {
+                // purgeSegments moves the start on; the samples say when that position was recorded
+                final long sampled = recording.samples.keyAtOrBefore(info.startPosition());
+                if (sampled != Long.MIN_VALUE) {
+                    return sampled;
+                }
+            }
+            return info.startTimestamp() * 1_000_000L;
+        }
+        return 0;
+    }
+
     /** @return errors the archive and the control thread reported. */
     public long archiveErrors() {
         return archiveErrors.get();

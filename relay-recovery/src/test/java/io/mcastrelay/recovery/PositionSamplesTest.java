@@ -19,6 +19,9 @@ class PositionSamplesTest {
         assertThat(samples.positionAtOrBefore(30)).isEqualTo(300);
         assertThat(samples.positionAtOrBefore(49)).isEqualTo(400);
         assertThat(samples.positionAtOrBefore(Long.MAX_VALUE)).isEqualTo(500);
+        assertThat(samples.keyAtOrBefore(299)).as("before the oldest sample kept").isEqualTo(Long.MIN_VALUE);
+        assertThat(samples.keyAtOrBefore(450)).isEqualTo(40);
+        assertThat(samples.keyAtOrBefore(500)).isEqualTo(50);
     }
 
     @Test

@@ -109,6 +109,8 @@ class RecoveryIT {
             assertThat(replayed).containsExactlyElementsOf(delivered);
             assertThat(relay.metric("relay_recovery_replayed_total", "feed=\"prod\"")).isEqualTo(FRAMES);
             assertThat(relay.metric("relay_recovery_recording", "feed=\"prod\"")).isEqualTo(1.0);
+            assertThat(relay.metric("relay_recovery_held_age_seconds", "feed=\"prod\""))
+                .as("the window held: since the recording started, a few seconds ago").isBetween(0.5, 120.0);
             assertThat(relay.managementHealth().body()).contains("\"recovery.prod.recording\":\"recording\"");
         }
 
