@@ -30,6 +30,12 @@ module "multicast" {
   vpc_id     = var.vpc_id
   subnet_ids = var.subnet_ids
 
+  # The relay's replay port, when the exchange runs recovery: routes in the subscribers' route tables.
+  replay = var.handoff.replay_port == null || length(var.route_table_ids) == 0 ? null : {
+    port            = var.handoff.replay_port
+    route_table_ids = var.route_table_ids
+  }
+
   # Every running instance tagged role=md-subscriber gets IGMPv2 forced through SSM.
   igmpv2_ssm_targets = { tag_key = "role", tag_values = ["md-subscriber"] }
 }

@@ -8,6 +8,7 @@ variable "handoff" {
     source_cidrs        = list(string)
     groups              = list(object({ feed = string, group = string, port = number }))
     max_payload_bytes   = number
+    replay_port         = optional(number)
   })
 
   validation {
@@ -30,4 +31,10 @@ variable "subscriber_ami_id" {
   description = "AMI of an example subscriber instance; null creates none."
   type        = string
   default     = null
+}
+
+variable "route_table_ids" {
+  description = "Route tables of the subscriber subnets: with the exchange's recovery on (handoff replay_port), each gets a route to the relay through the Transit Gateway. Empty: multicast only."
+  type        = list(string)
+  default     = []
 }

@@ -125,3 +125,37 @@ resource "aws_ssm_association" "igmpv2" {
   # Re-applied every day, and on every instance that starts matching the tag.
   schedule_expression = "rate(1 day)"
 }
+
+# --- unicast to the relay's replay port (recovery) ------------------------------------------------
+# TCP from the subscribers to the relay's source range, through the Transit Gateway. The exchange
+# associates this attachment with its customers' route table, which routes only to the relay subnets.
+
+locals {
+  replay_routes = var.replay == null ? {} : {
+    for pair in setproduct(var.replay.route_table_ids, var.source_cidrs) : "${pair[0]}-${pair[1]}" => {
+      route_table_id = pair[0]
+      cidr           = pair[1]
+    }
+  }
+}
+
+resource "aws_route" "to_relay" {
+  for_each = local.replay_routes
+
+  route_table_id         = each.value.route_table_id
+  destination_cidr_block = each.value.cidr
+  transit_gateway_id     = var.transit_gateway_id
+
+  depends_on = [aws_ec2_transit_gateway_vpc_attachment.this]
+}
+
+resource "aws_vpc_security_group_egress_rule" "replay" {
+  for_each = toset(var.replay == null ? [] : var.source_cidrs)
+
+  security_group_id = aws_security_group.subscriber.id
+  description       = "the relay's replay port (recovery) in ${each.key}"
+  ip_protocol       = "tcp"
+  from_port         = var.replay.port
+  to_port           = var.replay.port
+  cidr_ipv4         = each.key
+}

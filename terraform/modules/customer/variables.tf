@@ -127,6 +127,24 @@ variable "igmpv2_ssm_targets" {
   }
 }
 
+variable "replay" {
+  description = "The relay's replay port (recovery, docs/recovery.md): port is the handoff's replay_port; route_table_ids are the route tables of the subscribers' subnets, which get a route to the relay's source range through the Transit Gateway. The exchange must also list this attachment in its recovery.customer_attachments (the Transit Gateway's route tables belong to it). null: multicast only."
+  type = object({
+    port            = number
+    route_table_ids = list(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.replay == null || try(var.replay.port >= 1024 && var.replay.port <= 65535, false)
+    error_message = "replay.port must be the relay's replay port, 1024..65535 (handoff replay_port)."
+  }
+  validation {
+    condition     = var.replay == null || try(length(var.replay.route_table_ids) >= 1 && alltrue([for r in var.replay.route_table_ids : can(regex("^rtb-[0-9a-f]{8,17}$", r))]), false)
+    error_message = "replay.route_table_ids needs at least one route table ID like rtb-0123456789abcdef0."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)

@@ -67,6 +67,7 @@ output "customer_handoff" {
     source_cidrs        = [for az in sort(keys(var.relay_subnets)) : var.relay_subnets[az]]
     groups              = [for d in local.destinations : { feed = d.feed, group = d.group, port = d.port }]
     max_payload_bytes   = var.max_payload_bytes
+    replay_port         = var.recovery.enabled ? var.recovery.port : null
   }
 }
 

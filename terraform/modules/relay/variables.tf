@@ -571,6 +571,13 @@ variable "recovery" {
     max_gib_per_feed   = optional(number, 4)
     host_path          = optional(string, "/var/lib/mcast-relay/archive")
     archive_volume_gib = optional(number, 20)
+    # Unicast to the replay port over the Transit Gateway (terraform/README.md, "Recovery"): each customer's
+    # attachment (module customer's output transit_gateway_attachment_id, known once the customer has attached)
+    # and the VPC CIDRs the relay may answer. Empty until customers attach: then no unicast route exists.
+    customer_attachments = optional(map(object({
+      attachment_id = string
+      cidrs         = list(string)
+    })), {})
   })
   default = {}
 
@@ -589,5 +596,22 @@ variable "recovery" {
   validation {
     condition     = var.recovery.max_age_minutes >= 1 && var.recovery.max_gib_per_feed >= 1
     error_message = "recovery.max_age_minutes and recovery.max_gib_per_feed must be at least 1."
+  }
+  validation {
+    condition     = alltrue([for c in values(var.recovery.customer_attachments) : can(regex("^tgw-attach-[0-9a-f]{8,17}$", c.attachment_id))])
+    error_message = "recovery.customer_attachments[*].attachment_id must look like tgw-attach-0123456789abcdef0."
+  }
+  validation {
+    condition = alltrue(flatten([for c in values(var.recovery.customer_attachments) :
+    [for cidr in c.cidrs : contains(var.recovery.customer_cidrs, cidr)]]))
+    error_message = "recovery.customer_attachments[*].cidrs must each be one of recovery.customer_cidrs (the ranges the replay port admits)."
+  }
+  validation {
+    condition     = alltrue([for c in values(var.recovery.customer_attachments) : length(c.cidrs) > 0])
+    error_message = "recovery.customer_attachments[*].cidrs must name at least one of the customer's VPC CIDRs."
+  }
+  validation {
+    condition     = length(var.recovery.customer_attachments) == 0 || var.relay_route_table_id != null
+    error_message = "recovery.customer_attachments needs relay_route_table_id: the route back to the customers goes in the relay subnets' own route table, not the VPC's main one."
   }
 }

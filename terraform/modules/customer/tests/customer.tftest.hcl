@@ -119,3 +119,50 @@ run "world_as_source_range_rejected" {
   }
   expect_failures = [var.source_cidrs]
 }
+
+run "replay_port_routed_to_the_relay_source_range_and_allowed_out" {
+  command = plan
+
+  variables {
+    replay = { port = 6800, route_table_ids = ["rtb-0c1c2c3c4c5c6c7c8", "rtb-0d1d2d3d4d5d6d7d8"] }
+  }
+
+  assert {
+    condition = (length(aws_route.to_relay) == 4 &&
+      toset([for r in aws_route.to_relay : "${r.route_table_id}:${r.destination_cidr_block}:${r.transit_gateway_id}"]) == toset([
+        "rtb-0c1c2c3c4c5c6c7c8:10.20.8.0/28:tgw-0262a0e5219876543", "rtb-0c1c2c3c4c5c6c7c8:10.20.8.16/28:tgw-0262a0e5219876543",
+        "rtb-0d1d2d3d4d5d6d7d8:10.20.8.0/28:tgw-0262a0e5219876543", "rtb-0d1d2d3d4d5d6d7d8:10.20.8.16/28:tgw-0262a0e5219876543",
+    ]))
+    error_message = "Each subscriber route table must send the relay's source range to the Transit Gateway."
+  }
+  assert {
+    condition = (length(aws_vpc_security_group_egress_rule.replay) == 2 &&
+    toset([for r in aws_vpc_security_group_egress_rule.replay : "${r.ip_protocol}:${r.cidr_ipv4}:${r.from_port}-${r.to_port}"]) == toset(["tcp:10.20.8.0/28:6800-6800", "tcp:10.20.8.16/28:6800-6800"]))
+    error_message = "The subscribers' security group must let TCP to the replay port out to the relay's source range only."
+  }
+}
+
+run "replay_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_route.to_relay) + length(aws_vpc_security_group_egress_rule.replay) == 0
+    error_message = "Without replay the customer side opens no unicast."
+  }
+}
+
+run "replay_port_out_of_range_rejected" {
+  command = plan
+  variables {
+    replay = { port = 80, route_table_ids = ["rtb-0c1c2c3c4c5c6c7c8"] }
+  }
+  expect_failures = [var.replay]
+}
+
+run "replay_without_route_tables_rejected" {
+  command = plan
+  variables {
+    replay = { port = 6800, route_table_ids = [] }
+  }
+  expect_failures = [var.replay]
+}

@@ -688,3 +688,131 @@ run "recovery_needs_customer_cidrs" {
 
   expect_failures = [var.recovery]
 }
+
+run "recovery_unicast_route_tables_keep_customers_apart" {
+  command = apply
+
+  variables {
+    relay_route_table_id = "rtb-0a1b2c3d4e5f60718"
+    recovery = {
+      enabled        = true
+      customer_cidrs = ["10.30.0.0/16", "10.31.0.0/16", "10.32.0.0/16"]
+      customer_attachments = {
+        alpha = { attachment_id = "tgw-attach-0aaaaaaaaaaaaaaa1", cidrs = ["10.30.0.0/16", "10.31.0.0/16"] }
+        beta  = { attachment_id = "tgw-attach-0bbbbbbbbbbbbbbb2", cidrs = ["10.32.0.0/16"] }
+      }
+    }
+  }
+
+  assert {
+    condition = (length(aws_ec2_transit_gateway_route_table.replay_relay) == 1 &&
+      length(aws_ec2_transit_gateway_route_table.replay_customers) == 1 &&
+      aws_ec2_transit_gateway_route_table.replay_relay[0].transit_gateway_id == aws_ec2_transit_gateway.this.id &&
+    aws_ec2_transit_gateway_route_table.replay_customers[0].transit_gateway_id == aws_ec2_transit_gateway.this.id)
+    error_message = "Recovery with customers attached needs a relay route table and a customers' route table on the Transit Gateway."
+  }
+  assert {
+    condition = (length(aws_ec2_transit_gateway_route_table_association.replay_relay) == 1 &&
+      aws_ec2_transit_gateway_route_table_association.replay_relay[0].transit_gateway_attachment_id == aws_ec2_transit_gateway_vpc_attachment.relay.id &&
+    aws_ec2_transit_gateway_route_table_association.replay_relay[0].transit_gateway_route_table_id == aws_ec2_transit_gateway_route_table.replay_relay[0].id)
+    error_message = "The relay's attachment must be associated with the relay route table."
+  }
+  assert {
+    condition = (length(aws_ec2_transit_gateway_route_table_association.replay_customer) == 2 &&
+      { for k, a in aws_ec2_transit_gateway_route_table_association.replay_customer : k => a.transit_gateway_attachment_id } == { alpha = "tgw-attach-0aaaaaaaaaaaaaaa1", beta = "tgw-attach-0bbbbbbbbbbbbbbb2" } &&
+    alltrue([for a in aws_ec2_transit_gateway_route_table_association.replay_customer : a.transit_gateway_route_table_id == aws_ec2_transit_gateway_route_table.replay_customers[0].id]))
+    error_message = "Every customer's attachment must be associated with the customers' route table."
+  }
+  assert {
+    condition = (length(aws_ec2_transit_gateway_route.to_customer) == 3 &&
+      toset([for r in aws_ec2_transit_gateway_route.to_customer : "${r.destination_cidr_block}>${r.transit_gateway_attachment_id}@${r.transit_gateway_route_table_id == aws_ec2_transit_gateway_route_table.replay_relay[0].id}"]) ==
+    toset(["10.30.0.0/16>tgw-attach-0aaaaaaaaaaaaaaa1@true", "10.31.0.0/16>tgw-attach-0aaaaaaaaaaaaaaa1@true", "10.32.0.0/16>tgw-attach-0bbbbbbbbbbbbbbb2@true"]))
+    error_message = "The relay route table must route each customer CIDR to that customer's attachment, and nothing else."
+  }
+  assert {
+    condition = (length(aws_ec2_transit_gateway_route.to_relay) == 2 &&
+      toset([for r in aws_ec2_transit_gateway_route.to_relay : "${r.destination_cidr_block}>${r.transit_gateway_attachment_id == aws_ec2_transit_gateway_vpc_attachment.relay.id}@${r.transit_gateway_route_table_id == aws_ec2_transit_gateway_route_table.replay_customers[0].id}"]) ==
+    toset(["10.20.8.0/28>true@true", "10.20.8.16/28>true@true"]))
+    error_message = "The customers' route table must route only the relay subnets, to the relay's attachment: customers never reach each other."
+  }
+  assert {
+    condition = (length(aws_route.relay_to_customer) == 3 &&
+      toset([for r in aws_route.relay_to_customer : "${r.route_table_id}:${r.destination_cidr_block}:${r.transit_gateway_id == aws_ec2_transit_gateway.this.id}"]) ==
+    toset(["rtb-0a1b2c3d4e5f60718:10.30.0.0/16:true", "rtb-0a1b2c3d4e5f60718:10.31.0.0/16:true", "rtb-0a1b2c3d4e5f60718:10.32.0.0/16:true"]))
+    error_message = "The relay subnets' route table must send each customer CIDR to the Transit Gateway."
+  }
+  assert {
+    condition     = output.customer_handoff.replay_port == 6800
+    error_message = "The handoff must tell customers the replay port."
+  }
+}
+
+run "recovery_without_customer_attachments_creates_no_unicast_route" {
+  command = plan
+
+  variables {
+    recovery = { enabled = true, customer_cidrs = ["10.30.0.0/16"] }
+  }
+
+  assert {
+    condition = (length(aws_ec2_transit_gateway_route_table.replay_relay) + length(aws_ec2_transit_gateway_route_table.replay_customers) +
+    length(aws_ec2_transit_gateway_route.to_customer) + length(aws_ec2_transit_gateway_route.to_relay) + length(aws_route.relay_to_customer)) == 0
+    error_message = "No unicast path may exist before a customer's attachment is listed."
+  }
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.task_replay) == 1
+    error_message = "The replay port rule still follows customer_cidrs."
+  }
+}
+
+# One run per rule on recovery.customer_attachments, each breaking that rule alone.
+run "recovery_customer_attachment_id_malformed" {
+  command = plan
+  variables {
+    relay_route_table_id = "rtb-0a1b2c3d4e5f60718"
+    recovery = {
+      enabled              = true
+      customer_cidrs       = ["10.30.0.0/16"]
+      customer_attachments = { alpha = { attachment_id = "attach-1", cidrs = ["10.30.0.0/16"] } }
+    }
+  }
+  expect_failures = [var.recovery]
+}
+
+run "recovery_customer_attachment_cidr_not_admitted" {
+  command = plan
+  variables {
+    relay_route_table_id = "rtb-0a1b2c3d4e5f60718"
+    recovery = {
+      enabled              = true
+      customer_cidrs       = ["10.30.0.0/16"]
+      customer_attachments = { alpha = { attachment_id = "tgw-attach-0aaaaaaaaaaaaaaa1", cidrs = ["10.99.0.0/16"] } }
+    }
+  }
+  expect_failures = [var.recovery]
+}
+
+run "recovery_customer_attachment_without_cidrs" {
+  command = plan
+  variables {
+    relay_route_table_id = "rtb-0a1b2c3d4e5f60718"
+    recovery = {
+      enabled              = true
+      customer_cidrs       = ["10.30.0.0/16"]
+      customer_attachments = { alpha = { attachment_id = "tgw-attach-0aaaaaaaaaaaaaaa1", cidrs = [] } }
+    }
+  }
+  expect_failures = [var.recovery]
+}
+
+run "recovery_customer_attachments_need_the_relay_route_table" {
+  command = plan
+  variables {
+    recovery = {
+      enabled              = true
+      customer_cidrs       = ["10.30.0.0/16"]
+      customer_attachments = { alpha = { attachment_id = "tgw-attach-0aaaaaaaaaaaaaaa1", cidrs = ["10.30.0.0/16"] } }
+    }
+  }
+  expect_failures = [var.recovery]
+}
