@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayServer.class);
+    /** The replay thread's nice value (0 normal .. 19 lowest): replays yield the CPU to the feeds. */
+    static final int REPLAY_NICE = 10;
 
     /** Why a request or a connection was refused; the {@code reason} tag of {@code relay.recovery.refused}. */
     public enum Refusal {
@@ -89,8 +92,16 @@ public final class ReplayServer implements AutoCloseable {
 
     /** Binds the replay port. */
     public void start() {
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-replay", true),
-            NioIoHandler.newFactory());
+        final DefaultThreadFactory threads = new DefaultThreadFactory("relay-replay", true);
+        // the replay thread runs at nice REPLAY_NICE: on a host whose cores are all busy the feeds go first
+        final ThreadFactory niced = runnable -> threads.newThread(() -> {
+            if (!ThreadNice.apply(REPLAY_NICE)) {
+                LOG.warn("could not lower the replay thread's priority (setpriority); replays compete with the feeds "
+                    + "for CPU at the same priority");
+            }
+            runnable.run();
+        });
+        group = new MultiThreadIoEventLoopGroup(1, niced, NioIoHandler.newFactory());
         try {
             serverChannel = new ServerBootstrap()
                 .group(group)
