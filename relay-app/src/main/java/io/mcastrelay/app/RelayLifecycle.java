@@ -134,6 +134,9 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
                 .errorHandler(error -> onAeronError(error, current)));
             egress = new Egress(settings.egress(), aeron, clock);
             egress.start();
+            if (settings.probes() != null) {
+                egress.startProbes(settings.probes());
+            }
             final Map<String, Agent> egressOnEventLoops = new HashMap<>();
             for (final FeedSettings feed : settings.feeds()) {
                 final Agent agent = egress.agent(feed.name());
@@ -163,6 +166,16 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
         if (recovery != null) {
             recovery.bindMeters(registry);
         }
+        if (settings.probes() != null) {
+            for (final FeedSettings feed : settings.feeds()) {
+                FunctionCounter.builder("relay.probes.sent", egress, e -> e.probesSent(feed.name()))
+                    .tag("feed", feed.name()).description("Probe datagrams sent for the feed (docs/probes.md)")
+                    .register(registry);
+                FunctionCounter.builder("relay.probes.errors", egress, e -> e.probeErrors(feed.name()))
+                    .tag("feed", feed.name()).description("Probe datagrams of the feed its socket did not take")
+                    .register(registry);
+            }
+        }
     }
 
     /** Removes the meters over the components' counters (relay.ingress.*, relay.egress.*, relay.recovery.*). */
@@ -170,7 +183,7 @@ final class RelayLifecycle implements SmartLifecycle, RelayView {
         for (final Meter meter : registry.getMeters()) {
             final String name = meter.getId().getName();
             if (name.startsWith("relay.ingress.") || name.startsWith("relay.egress.") ||
-                name.startsWith("relay.recovery.")) {
+                name.startsWith("relay.recovery.") || name.startsWith("relay.probes.")) {
                 registry.remove(meter);
             }
         }

@@ -25,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param egress   where and how multicast leaves.
  * @param shutdown how long a SIGTERM may take.
  * @param recovery the recording of every feed and the replay port (off unless enabled).
+ * @param probes   the relay's probe datagrams for canaries (off unless a group is set).
  * @param feeds    the feeds, one TCP port each.
  */
 @Validated
@@ -35,7 +36,19 @@ public record RelayProperties(
     @Valid @NotNull @DefaultValue Egress egress,
     @Valid @NotNull @DefaultValue Shutdown shutdown,
     @Valid @NotNull @DefaultValue Recovery recovery,
+    @Valid @NotNull @DefaultValue Probes probes,
     @NotEmpty List<@Valid Feed> feeds) {
+
+    /**
+     * Probe datagrams (docs/probes.md): per feed, a few a second, to a group of their own, from the feed's socket, for
+     * a canary in a customer-like VPC. Rules live in {@code ProbeSettings} (relay-egress).
+     *
+     * @param group    the probe {@code group:port}; unset = no probes.
+     * @param rate     probes per second per feed.
+     * @param relayId  the relay's name in each probe; unset = the host name (in ECS awsvpc mode, the task's).
+     */
+    public record Probes(String group, @DefaultValue("5") int rate, String relayId) {
+    }
 
     /**
      * Recovery for customers (docs/recovery.md): each feed's stream recorded with Aeron Archive, and the replay port.

@@ -1,5 +1,7 @@
 package io.mcastrelay.app;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +10,7 @@ import java.util.Map;
 
 import io.mcastrelay.egress.EgressInterface;
 import io.mcastrelay.egress.EgressSettings;
+import io.mcastrelay.egress.ProbeSettings;
 import io.mcastrelay.ingress.FeedSettings;
 import io.mcastrelay.ingress.IpcSizing;
 import io.mcastrelay.recovery.RecoverySettings;
@@ -35,6 +38,7 @@ import org.springframework.core.env.Environment;
  * @param drainTimeoutNs     how long shutdown may drain.
  * @param driverTimeouts     the embedded driver's timeouts for its clients and untethered subscribers.
  * @param recovery           recording and the replay port, or null when {@code relay.recovery.enabled} is false.
+ * @param probes             the probe datagrams, or null when {@code relay.probes.group} is not set.
  */
 public record RelaySettings(
     List<FeedSettings> feeds,
@@ -48,7 +52,8 @@ public record RelaySettings(
     long readinessGraceNs,
     long drainTimeoutNs,
     DriverTimeouts driverTimeouts,
-    RecoverySettings recovery) {
+    RecoverySettings recovery,
+    ProbeSettings probes) {
 
     /**
      * Maps and checks the properties.
@@ -102,7 +107,49 @@ public record RelaySettings(
             properties.aeron().driverTimeout().toNanos(), properties.ingress().backPressureRetry().toNanos(),
             (int)properties.ingress().receiveBuffer().toBytes(), ackInterval(properties.ingress().ackInterval()),
             properties.shutdown().readinessGrace().toNanos(), properties.shutdown().drainTimeout().toNanos(),
-            DriverTimeouts.from(properties.aeron()), recovery);
+            DriverTimeouts.from(properties.aeron()), recovery, probeSettings(properties.probes(), egressFeeds));
+    }
+
+    private static ProbeSettings probeSettings(final RelayProperties.Probes probes,
+        final List<EgressSettings.Feed> feeds) {
+        if (probes.group() == null || probes.group().isBlank()) {
+            return null;
+        }
+        final Destination destination;
+        try {
+            destination = Destination.parse(probes.group().trim());
+        } catch (final IllegalArgumentException ex) {
+            throw new InvalidConfigurationPropertyValueException("relay.probes.group", probes.group(),
+                "must be group:port with the group in 224.0.0.0/4: " + ex.getMessage());
+        }
+        for (final EgressSettings.Feed feed : feeds) {
+            for (final Destination used : feed.destinations()) {
+                if (used.egressKey() == destination.egressKey()) {
+                    throw new InvalidConfigurationPropertyValueException("relay.probes.group", probes.group(),
+                        "feed '" + feed.name() + "' already sends to it: probes need a group:port of their own");
+                }
+            }
+        }
+        final String relayId = probes.relayId() == null || probes.relayId().isBlank() ? hostName() : probes.relayId();
+        try {
+            return new ProbeSettings(destination, probes.rate(), relayId);
+        } catch (final InvalidSettingException ex) {
+            throw new InvalidConfigurationPropertyValueException("relay.probes." + ex.setting(), ex.value(),
+                ex.reason());
+        }
+    }
+
+    private static String hostName() {
+        final String fromEnvironment = System.getenv("HOSTNAME");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment.length() > 64 ? fromEnvironment.substring(0, 64) : fromEnvironment;
+        }
+        try {
+            final String name = InetAddress.getLocalHost().getHostName();
+            return name.length() > 64 ? name.substring(0, 64) : name;
+        } catch (final IOException ex) {
+            return "relay";
+        }
     }
 
     private static SequenceLocator sequenceLocator(final RelayProperties.Feed feed, final String prefix) {

@@ -128,6 +128,26 @@ class RelayStartupErrorsTest {
             });
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "relay.probes.group    | 239.255.6.1:6200 | relay.probes.group    | already sends to it",
+        "relay.probes.group    | 10.1.1.1:6999    | relay.probes.group    | must be group:port",
+        "relay.probes.rate     | 0                | relay.probes.rate     | 1..100",
+        "relay.probes.rate     | 101              | relay.probes.rate     | 1..100",
+        "relay.probes.relay-id | 'two words'      | relay.probes.relay-id | printable",
+    })
+    void shouldStopStartUpNamingTheBadProbeSetting(
+        final String property, final String value, final String blamed, final String reason) {
+        runner.withPropertyValues(with("relay.probes.group=239.255.0.100:6999")).withPropertyValues(
+            property + "=" + value).run(context -> {
+                assertThat(context).hasFailed();
+                final InvalidConfigurationPropertyValueException invalid = (InvalidConfigurationPropertyValueException)
+                    rootCause(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+                assertThat(invalid.getName()).isEqualTo(blamed);
+                assertThat(invalid.getReason()).contains(reason);
+            });
+    }
+
     @Test
     void shouldStopStartUpWhenRecoveryIsOnWithoutAllowedSources() {
         runner.withPropertyValues(with("relay.recovery.enabled=true")).run(context -> {

@@ -57,6 +57,8 @@ public final class Egress implements EgressStatus, AutoCloseable {
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final AtomicLong lastErrorLogNs = new AtomicLong(System.nanoTime() - ERROR_LOG_INTERVAL_NS);
+    private final Map<String, MulticastSender> sendersByFeed = new LinkedHashMap<>();
+    private volatile ProbeSender probes;
     private EgressInterface egressInterface;
     private Counter errors;
     private volatile boolean running;
@@ -101,6 +103,7 @@ public final class Egress implements EgressStatus, AutoCloseable {
                 counters.put(feed.name(), feedCounters);
                 final MulticastSender sender = new MulticastSender(egressInterface, settings, feedCounters, clock);
                 senders.add(sender);
+                sendersByFeed.put(feed.name(), sender);
                 final Subscription subscription = aeron.addSubscription(feed.channel(), feed.streamId());
                 subscriptions.put(feed.name(), subscription);
                 final String roleName = "relay-egress-" + feed.name();
@@ -207,6 +210,36 @@ public final class Egress implements EgressStatus, AutoCloseable {
         return counters.get(feed);
     }
 
+    /**
+     * Starts sending each feed's probes from its socket (docs/probes.md); after {@link #start()}.
+     *
+     * @param settings where, how often, and as whom.
+     * @throws UncheckedIOException if the probe group cannot be resolved.
+     */
+    public void startProbes(final ProbeSettings settings) {
+        try {
+            probes = new ProbeSender(settings, clock);
+        } catch (final IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        for (final Map.Entry<String, MulticastSender> feed : sendersByFeed.entrySet()) {
+            probes.add(feed.getKey(), feed.getValue(), counters.get(feed.getKey()));
+        }
+        probes.start();
+    }
+
+    /** @return probes sent for the feed since start; -1 without probes. */
+    public long probesSent(final String feed) {
+        final ProbeSender current = probes;
+        return current == null ? -1 : current.sent(feed);
+    }
+
+    /** @return probes of the feed its socket did not take; -1 without probes. */
+    public long probeErrors(final String feed) {
+        final ProbeSender current = probes;
+        return current == null ? -1 : current.errors(feed);
+    }
+
     /** @return the counter of errors the egress agent caught and survived; null before {@link #start()}. */
     public Counter agentErrors() {
         return errors;
@@ -248,6 +281,8 @@ public final class Egress implements EgressStatus, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        CloseHelper.quietClose(probes);
+        probes = null;
         CloseHelper.quietCloseAll(runners);
         CloseHelper.quietCloseAll(subscriptions.values());
         CloseHelper.quietCloseAll(senders);
@@ -255,6 +290,7 @@ public final class Egress implements EgressStatus, AutoCloseable {
         CloseHelper.quietClose(errors);
         subscriptions.clear();
         senders.clear();
+        sendersByFeed.clear();
         runners.clear();
         threads.clear();
         agents.clear();

@@ -112,6 +112,11 @@ final class MulticastSender implements AutoCloseable {
         }
     }
 
+    /** @return the socket, for the feed's probes ({@link ProbeSender}); egress itself sends by descriptor. */
+    DatagramChannel channel() {
+        return channel;
+    }
+
     /** @return the local address datagrams leave from. */
     InetSocketAddress localAddress() throws IOException {
         return (InetSocketAddress)channel.getLocalAddress();
