@@ -3,7 +3,7 @@
 #
 #   (no arguments), or arguments starting with -    the relay; the arguments go to Spring Boot (--relay.egress.ttl=32)
 #   relay [ARGS]                                     the same
-#   relay-sender | relay-subscriber | relay-ipc-tap | relay-replay [OPTIONS]
+#   relay-sender | relay-subscriber | relay-ipc-tap | relay-replay | relay-canary [OPTIONS]
 #                                                    that tool (--help lists its options)
 #   relay-capture [OPTIONS]                          the datacenter-side capture (docs/capture.md)
 #   anything else                                    run as it is (bash, java -version)
@@ -40,6 +40,7 @@ case "${1:-}" in
   relay-subscriber) shift; tool io.mcastrelay.tools.RelaySubscriber "$@" ;;
   relay-ipc-tap) shift; tool io.mcastrelay.tools.IpcTap "$@" ;;
   relay-replay) shift; tool io.mcastrelay.tools.ReplayTool "$@" ;;
+  relay-canary) shift; tool io.mcastrelay.canary.CanaryApplication "$@" ;;
   relay-capture) shift; exec java "${required_flags[@]}" "${java_opts[@]}" -jar "$app/lib/relay-capture.jar" "$@" ;;
   *) exec "$@" ;;
 esac

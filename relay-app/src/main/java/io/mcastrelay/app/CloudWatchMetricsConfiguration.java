@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClientBuilder;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "relay.metrics.cloudwatch", name = "enabled", havingValue = "true")
 @EnableConfigurationProperties(CloudWatchProperties.class)
-class CloudWatchMetricsConfiguration {
+public class CloudWatchMetricsConfiguration {
     /**
      * Bound on one PutMetricData call, retries included. The registry publishes a last time when the context
      * closes, before the relay drains: this keeps a SIGTERM within {@code ExitOnSignal}'s grace when CloudWatch is

@@ -1,0 +1,156 @@
+package io.mcastrelay.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.mcastrelay.tools.RelaySender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Probes and the canary on the Transit Gateway stand-in (a snooping bridge, IGMPv2, docs/network-tests.md): the relay
+ * sends probes for its feed from the feed's socket; the shipped {@code relay-canary}, in a customer's namespace
+ * behind the bridge, joins the probe group and the feed's group. Cutting the canary's bridge port turns its health
+ * DOWN, naming the relay and the path, within the stale-after (2 s here) plus a second, while the relay stays ready
+ * and keeps counting probes sent; bringing the port back turns it UP again and counts the probes lost meanwhile.
+ */
+@Tag("network")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ProbesNetworkIT {
+    private static final String DC = "dc";
+    private static final String RELAY = "relay";
+    private static final String CANARY = "canary";
+    private static final String GROUP = "239.192.12.1";
+    private static final int UDP_PORT = 5921;
+    private static final String PROBES = "239.192.12.99:6999";
+    private static final int FEED_PORT = 7012;
+    private static final int CANARY_PORT = 8090;
+    private static final long STALE_AFTER_MS = 2000;
+
+    private final Cleanup cleanup = new Cleanup();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        cleanup.closeAll();
+    }
+
+    @Test
+    void shouldTurnTheCanaryDownWhenItsPathIsCutWhileTheRelayStaysGreenAndUpAgainWhenRestored() throws Exception {
+        final MulticastNetwork network = MulticastNetwork.createOrSkip(List.of(DC, RELAY, CANARY));
+        cleanup.add(network);
+        final MulticastNetwork.Host relayHost = network.host(RELAY);
+        final MulticastNetwork.Host canaryHost = network.host(CANARY);
+        final RelayProcess relay = RelayProcess.inNamespace(relayHost.namespace(),
+            "relay.egress.network-interface=" + MulticastNetwork.INTERFACE,
+            "relay.egress.loopback=false",
+            "relay.ingress.bind-address=" + relayHost.address(),
+            "relay.aeron.term-length=1MB",
+            "relay.aeron.directory=" + network.directory().resolve("aeron"),
+            "relay.probes.group=" + PROBES,
+            "relay.probes.rate=10",
+            "relay.probes.relay-id=relay-a",
+            "relay.feeds[0].name=md",
+            "relay.feeds[0].port=" + FEED_PORT,
+            "relay.feeds[0].allowed-sources[0]=" + network.host(DC).address() + "/32",
+            "relay.feeds[0].destinations[0]=" + GROUP + ":" + UDP_PORT);
+        cleanup.add(relay);
+        assertThat(relay.awaitReady(60, TimeUnit.SECONDS)).as("relay ready; log:%n%s", relay.output()).isTrue();
+
+        final Path canaryLog = Files.createTempFile(network.directory(), "canary", ".log");
+        // the shipped script, as an operator runs it; the network stops it on close
+        network.start(canaryHost.namespace(), List.of("env", "RELAY_JAR=" + RelayProcess.JAR,
+            "RELAY_JAVA=" + Path.of(System.getProperty("java.home"), "bin", "java"), "JAVA_OPTS=-Xmx128m",
+            Path.of("..", "bin", "relay-canary").toAbsolutePath().normalize().toString(),
+            "--canary.network-interface=" + MulticastNetwork.INTERFACE,
+            "--canary.probe-groups[0]=" + PROBES,
+            "--canary.feed-groups[0].feed=md",
+            "--canary.feed-groups[0].group=" + GROUP + ":" + UDP_PORT,
+            "--canary.stale-after=" + STALE_AFTER_MS + "ms",
+            "--server.port=" + CANARY_PORT), canaryLog);
+
+        final JavaProcess sender = JavaProcess.start(network.host(DC).namespace(), RelaySender.class,
+            "--host", relayHost.address(), "--port", String.valueOf(FEED_PORT), "--dest", GROUP + ":" + UDP_PORT,
+            "--rate", "500", "--duration-seconds", "120", "--payload-bytes", "100");
+        cleanup.add(sender);
+
+        assertThat(ReceiverProcess.await(() -> health(network, canaryHost).status() == 200 &&
+            health(network, canaryHost).body().contains("\"relay-a/md\":\"up"), 60_000))
+            .as("the canary hears relay-a's probes; canary log:%n%s", log(canaryLog)).isTrue();
+        assertThat(health(network, canaryHost).body()).contains("\"md@" + GROUP + ":" + UDP_PORT + "\":\"up");
+        final double sentBefore = relay.metric("relay_probes_sent_total", "feed=\"md\"");
+
+        // cut the canary's path: its port on the Transit Gateway stand-in goes down
+        final long cutNs = System.nanoTime();
+        network.exec(network.bridgeNamespace(), RelayProcess.executable("ip"), "link", "set", canaryHost.port(),
+            "down");
+        assertThat(ReceiverProcess.await(() -> health(network, canaryHost).status() == 503, 10_000))
+            .as("the canary goes DOWN").isTrue();
+        final long downMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutNs);
+        final String down = health(network, canaryHost).body();
+        assertThat(down).contains("\"relay-a/md\":\"down: no probe for")
+            .contains("if relay.probes.sent still rises on relay-a the path drops them");
+        assertThat(downMs).as("down within stale-after plus a second").isLessThan(STALE_AFTER_MS + 1000);
+        assertThat(metric(network, canaryHost, "canary_path_up", "relay=\"relay-a\"")).isZero();
+        // ... while every relay signal stays green: ready, probes and datagrams still sent, no probe error
+        Thread.sleep(1000);
+        assertThat(relay.readiness().status()).isEqualTo(200);
+        assertThat(relay.metric("relay_probes_sent_total", "feed=\"md\"")).isGreaterThan(sentBefore + 10);
+        assertThat(relay.metric("relay_probes_errors_total", "feed=\"md\"")).isZero();
+
+        // restore it
+        final long restoreNs = System.nanoTime();
+        network.exec(network.bridgeNamespace(), RelayProcess.executable("ip"), "link", "set", canaryHost.port(),
+            "up");
+        assertThat(ReceiverProcess.await(() -> health(network, canaryHost).status() == 200, 30_000))
+            .as("the canary comes back UP; %s", health(network, canaryHost).body()).isTrue();
+        final long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restoreNs);
+        final double lost = metric(network, canaryHost, "canary_probes_lost_total", "relay=\"relay-a\"");
+        assertThat(lost).as("the probes sent while the path was cut are counted lost").isGreaterThan(10);
+        assertThat(metric(network, canaryHost, "canary_path_up", "relay=\"relay-a\"")).isEqualTo(1.0);
+        System.out.printf("[ProbesNetworkIT] path cut: canary DOWN after %d ms (stale-after %d ms), relay ready and "
+            + "sending probes throughout; restored: UP after %d ms, %.0f probes counted lost%n", downMs, STALE_AFTER_MS,
+            upMs, lost);
+    }
+
+    private static RelayProcess.Response health(final MulticastNetwork network, final MulticastNetwork.Host host) {
+        try {
+            final String out = network.exec(host.namespace(), "timeout", "3", "bash", "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/" + CANARY_PORT + " && printf 'GET /actuator/health HTTP/1.0\\r\\n"
+                    + "Host: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3");
+            final String[] statusLine = out.substring(0, out.indexOf('\r')).split(" ");
+            final int bodyStart = out.indexOf("\r\n\r\n");
+            return new RelayProcess.Response(Integer.parseInt(statusLine[1]),
+                bodyStart < 0 ? "" : out.substring(bodyStart + 4));
+        } catch (final IOException | InterruptedException | RuntimeException ex) {
+            return new RelayProcess.Response(-1, ex.toString());
+        }
+    }
+
+    private static double metric(final MulticastNetwork network, final MulticastNetwork.Host host, final String name,
+        final String labels) throws IOException, InterruptedException {
+        final String out = network.exec(host.namespace(), "timeout", "3", "bash", "-c",
+            "exec 3<>/dev/tcp/127.0.0.1/" + CANARY_PORT + " && printf 'GET /actuator/prometheus HTTP/1.0\\r\\n"
+                + "Host: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3");
+        for (final String line : out.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains(labels)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+            }
+        }
+        throw new IllegalStateException(name + " with " + labels + " not in the canary's scrape");
+    }
+
+    private static String log(final Path file) {
+        try {
+            return Files.readString(file);
+        } catch (final IOException ex) {
+            return ex.toString();
+        }
+    }
+}
