@@ -216,3 +216,112 @@ resource "aws_cloudwatch_metric_alarm" "recording_broken" {
   ok_actions          = var.alarm_actions
   tags                = local.tags
 }
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+# Container Insights' task counts: fewer running than desired for 3 minutes (a task that keeps
+# failing to start, hosts out of capacity, an image that cannot be pulled). Missing data breaches:
+# with no running task there may be no datapoint at all.
+resource "aws_cloudwatch_metric_alarm" "tasks_below_desired" {
+  count = var.container_insights == "disabled" ? 0 : 1
+
+  alarm_name          = "${var.name}-tasks-below-desired"
+  alarm_description   = "Fewer relay tasks run than desired (ECS/ContainerInsights). Read the ECS service's events and the stopped tasks' reasons."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  evaluation_periods  = 3
+  treat_missing_data  = "breaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+
+  metric_query {
+    id          = "missing"
+    expression  = "desired - running"
+    label       = "desired minus running tasks"
+    return_data = true
+  }
+  metric_query {
+    id = "running"
+    metric {
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions  = { ClusterName = aws_ecs_cluster.this.name, ServiceName = aws_ecs_service.relay.name }
+      stat        = "Minimum"
+      period      = local.alarm_period_seconds
+    }
+  }
+  metric_query {
+    id = "desired"
+    metric {
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "DesiredTaskCount"
+      dimensions  = { ClusterName = aws_ecs_cluster.this.name, ServiceName = aws_ecs_service.relay.name }
+      stat        = "Maximum"
+      period      = local.alarm_period_seconds
+    }
+  }
+}
+
+# --- the canary (docs/probes.md) ------------------------------------------------------------------
+
+locals {
+  # A fast burn: 2 % of a 30-day budget in one hour, at least one minute (99.9 %: 43.2 budget
+  # minutes a month, so 1 bad minute in an hour alarms; 99 %: 9).
+  slo_budget_minutes_month = (1 - var.canary.slo_target) * 43200
+  slo_fast_burn_minutes    = min(60, max(1, ceil(0.02 * local.slo_budget_minutes_month)))
+}
+
+# Fewer relays' probes reach the canary than relays run: the path from some relay to the canary's
+# VPC drops them (if relay.probes.sent stops too, it is the relay: see the tasks alarm).
+resource "aws_cloudwatch_metric_alarm" "canary_path" {
+  for_each = var.canary.enabled ? local.feeds_by_name : {}
+
+  alarm_name          = "${var.name}-${each.key}-canary-path"
+  alarm_description   = "Feed ${each.key}: the canary hears the probes of fewer relays than run (canary.feed.paths.up). docs/probes.md, \"From alarm fired to the broken hop\"."
+  namespace           = var.metrics_namespace
+  metric_name         = "canary.feed.paths.up"
+  dimensions          = { feed = each.key, service = var.canary.service }
+  statistic           = "Minimum"
+  period              = local.alarm_period_seconds
+  evaluation_periods  = 2
+  comparison_operator = "LessThanThreshold"
+  threshold           = var.relay_count
+  treat_missing_data  = "breaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+}
+
+# The SLO: a delivered minute is one in which the canary heard some relay's probes for the feed.
+resource "aws_cloudwatch_metric_alarm" "slo_fast_burn" {
+  for_each = var.canary.enabled ? local.feeds_by_name : {}
+
+  alarm_name          = "${var.name}-${each.key}-slo-fast-burn"
+  alarm_description   = "Feed ${each.key}: ${local.slo_fast_burn_minutes} or more undelivered minutes in the last hour burn 2 % of the month's error budget (SLO ${var.canary.slo_target * 100} % delivered minutes). docs/metrics.md, SLOs."
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = 1
+  evaluation_periods  = 60
+  datapoints_to_alarm = local.slo_fast_burn_minutes
+  treat_missing_data  = "breaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
+
+  metric_query {
+    id          = "bad"
+    expression  = "IF(up < 1, 1, 0)"
+    label       = "undelivered minute"
+    return_data = true
+  }
+  metric_query {
+    id = "up"
+    metric {
+      namespace   = var.metrics_namespace
+      metric_name = "canary.feed.paths.up"
+      dimensions  = { feed = each.key, service = var.canary.service }
+      stat        = "Maximum"
+      period      = local.alarm_period_seconds
+    }
+  }
+}

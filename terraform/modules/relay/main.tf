@@ -80,5 +80,12 @@ locals {
     RELAY_RECOVERY_MAX_BYTES         = "${var.recovery.max_gib_per_feed}GB"
   }, { for k, cidr in var.recovery.customer_cidrs : "RELAY_RECOVERY_ALLOWED_SOURCES_${k}" => cidr }) : {}
 
-  environment = merge(var.extra_environment, local.managed_environment, local.recovery_environment)
+  # relay.probes.* (docs/probes.md): the relay id is the task's host name, the default.
+  probes_environment = var.probes.group == null ? {} : {
+    RELAY_PROBES_GROUP = var.probes.group
+    RELAY_PROBES_RATE  = tostring(var.probes.rate)
+  }
+
+  environment = merge(var.extra_environment, local.managed_environment, local.recovery_environment,
+  local.probes_environment)
 }

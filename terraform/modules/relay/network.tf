@@ -156,6 +156,17 @@ resource "aws_vpc_security_group_egress_rule" "task_multicast" {
   cidr_ipv4         = "${each.value.group}/32"
 }
 
+resource "aws_vpc_security_group_egress_rule" "task_probes" {
+  count = var.probes.group == null ? 0 : 1
+
+  security_group_id = aws_security_group.task.id
+  description       = "probe datagrams to ${var.probes.group}"
+  ip_protocol       = "udp"
+  from_port         = tonumber(split(":", var.probes.group)[1])
+  to_port           = tonumber(split(":", var.probes.group)[1])
+  cidr_ipv4         = "${split(":", var.probes.group)[0]}/32"
+}
+
 resource "aws_vpc_security_group_egress_rule" "task_igmp_leave" {
   security_group_id = aws_security_group.task.id
   description       = "IGMPv2 leave (to 224.0.0.2)"

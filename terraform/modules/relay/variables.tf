@@ -615,3 +615,48 @@ variable "recovery" {
     error_message = "recovery.customer_attachments needs relay_route_table_id: the route back to the customers goes in the relay subnets' own route table, not the VPC's main one."
   }
 }
+
+variable "probes" {
+  description = <<-EOT
+    Probe datagrams (docs/probes.md): each relay sends, per feed, rate probes a second to group (group:port, one no
+    feed sends to) from the feed's own socket, for a canary in a customer-like VPC. null group: no probes.
+  EOT
+  type = object({
+    group = optional(string)
+    rate  = optional(number, 5)
+  })
+  default = {}
+
+  validation {
+    condition     = var.probes.group == null || can(regex("^2(2[4-9]|3[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}:[0-9]{1,5}$", var.probes.group))
+    error_message = "probes.group must be group:port with the group in 224.0.0.0/4, such as 239.255.0.100:6999."
+  }
+  validation {
+    condition     = var.probes.rate >= 1 && var.probes.rate <= 100
+    error_message = "probes.rate must lie in 1..100 probes per second per feed."
+  }
+}
+
+variable "canary" {
+  description = <<-EOT
+    Alarms on what a relay-canary (docs/probes.md) in a customer-like VPC publishes to CloudWatch under
+    metrics_namespace with dimension service = service: per feed a path alarm (fewer relays' probes reach the
+    canary than run, for 2 minutes) and a fast SLO burn alarm (bad minutes, when no relay's probes arrive, at 14.4
+    times the rate the monthly budget of slo_target allows, over an hour). Needs probes.group.
+  EOT
+  type = object({
+    enabled    = optional(bool, false)
+    service    = optional(string, "mcast-canary")
+    slo_target = optional(number, 0.999)
+  })
+  default = {}
+
+  validation {
+    condition     = var.canary.slo_target > 0.9 && var.canary.slo_target < 1
+    error_message = "canary.slo_target must lie between 0.9 and 1 (exclusive), such as 0.999."
+  }
+  validation {
+    condition     = !var.canary.enabled || var.probes.group != null
+    error_message = "canary.enabled needs probes.group: the canary listens to the relays' probes."
+  }
+}

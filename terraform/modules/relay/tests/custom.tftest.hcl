@@ -148,7 +148,7 @@ run "one_listener_target_group_and_alarm_set_per_feed" {
     error_message = "Three feeds: three listeners and three target groups named after the ports."
   }
   assert {
-    condition = alltrue([for tg in aws_lb_target_group.feed :
+    condition = length(aws_lb_target_group.feed) > 0 && alltrue([for tg in aws_lb_target_group.feed :
       tg.health_check[0].port == "9090" && tg.health_check[0].interval == 5 && tg.health_check[0].timeout == 3 &&
     tg.health_check[0].healthy_threshold == 3 && tg.health_check[0].unhealthy_threshold == 2])
     error_message = "The health check must follow health_port and health_check."
@@ -183,8 +183,8 @@ run "arm64_host_pinned_ami_route_tables" {
   }
   assert {
     condition = (length(aws_route_table_association.relay) == 3 && length(aws_route_table_association.nlb) == 3 &&
-      alltrue([for a in aws_route_table_association.relay : a.route_table_id == "rtb-0a1b2c3d4e5f60718"]) &&
-    alltrue([for a in aws_route_table_association.nlb : a.route_table_id == "rtb-0f1e2d3c4b5a69788"]))
+      length(aws_route_table_association.relay) > 0 && alltrue([for a in aws_route_table_association.relay : a.route_table_id == "rtb-0a1b2c3d4e5f60718"]) &&
+    length(aws_route_table_association.nlb) > 0 && alltrue([for a in aws_route_table_association.nlb : a.route_table_id == "rtb-0f1e2d3c4b5a69788"]))
     error_message = "Both subnet sets must use their given route tables."
   }
   assert {

@@ -54,7 +54,7 @@ run "nlb_listener_and_ip_target_group_per_feed" {
     error_message = "Listeners must be on the feeds' ports 6666 and 6667."
   }
   assert {
-    condition     = alltrue([for l in aws_lb_listener.feed : l.protocol == "TCP"])
+    condition     = length(aws_lb_listener.feed) > 0 && alltrue([for l in aws_lb_listener.feed : l.protocol == "TCP"])
     error_message = "Every listener must be TCP."
   }
   assert {
@@ -65,7 +65,7 @@ run "nlb_listener_and_ip_target_group_per_feed" {
     error_message = "Each listener must forward to its own feed's target group."
   }
   assert {
-    condition = alltrue([for k, tg in aws_lb_target_group.feed :
+    condition = length(aws_lb_target_group.feed) > 0 && alltrue([for k, tg in aws_lb_target_group.feed :
     tg.target_type == "ip" && tg.protocol == "TCP" && tg.port == aws_lb_listener.feed[k].port])
     error_message = "Target groups must be of type ip, TCP, on the feed's port."
   }
@@ -83,7 +83,7 @@ run "health_check_every_field_explicit" {
   command = plan
 
   assert {
-    condition = alltrue([for tg in aws_lb_target_group.feed :
+    condition = length(aws_lb_target_group.feed) > 0 && alltrue([for tg in aws_lb_target_group.feed :
       tg.health_check[0].enabled == true &&
       tg.health_check[0].protocol == "HTTP" &&
       tg.health_check[0].port == "8080" &&
@@ -102,15 +102,15 @@ run "client_address_preserved_fast_failover_cross_zone_idle_350" {
   command = plan
 
   assert {
-    condition     = alltrue([for tg in aws_lb_target_group.feed : tg.preserve_client_ip == "true" && tg.proxy_protocol_v2 == false])
+    condition     = length(aws_lb_target_group.feed) > 0 && alltrue([for tg in aws_lb_target_group.feed : tg.preserve_client_ip == "true" && tg.proxy_protocol_v2 == false])
     error_message = "Target groups must preserve the client's address (the relay has no proxy protocol v2)."
   }
   assert {
-    condition     = alltrue([for tg in aws_lb_target_group.feed : tg.deregistration_delay == "10" && tg.connection_termination == true])
+    condition     = length(aws_lb_target_group.feed) > 0 && alltrue([for tg in aws_lb_target_group.feed : tg.deregistration_delay == "10" && tg.connection_termination == true])
     error_message = "Target groups must terminate connections after a 10 s deregistration delay."
   }
   assert {
-    condition     = alltrue([for tg in aws_lb_target_group.feed : tg.target_health_state[0].enable_unhealthy_connection_termination == true])
+    condition     = length(aws_lb_target_group.feed) > 0 && alltrue([for tg in aws_lb_target_group.feed : tg.target_health_state[0].enable_unhealthy_connection_termination == true])
     error_message = "Connections to an unhealthy target must be closed so the exchange reconnects to a healthy one."
   }
   assert {
@@ -118,7 +118,7 @@ run "client_address_preserved_fast_failover_cross_zone_idle_350" {
     error_message = "Cross-zone load balancing must be on."
   }
   assert {
-    condition     = alltrue([for l in aws_lb_listener.feed : l.tcp_idle_timeout_seconds == 350])
+    condition     = length(aws_lb_listener.feed) > 0 && alltrue([for l in aws_lb_listener.feed : l.tcp_idle_timeout_seconds == 350])
     error_message = "The listeners' TCP idle timeout must be 350 s."
   }
 }
@@ -395,7 +395,7 @@ run "proxy_protocol_v2_header_from_the_nlb_subnets_only" {
   }
 
   assert {
-    condition     = alltrue([for tg in aws_lb_target_group.feed : tg.proxy_protocol_v2 == true && tg.preserve_client_ip == "false"])
+    condition     = length(aws_lb_target_group.feed) > 0 && alltrue([for tg in aws_lb_target_group.feed : tg.proxy_protocol_v2 == true && tg.preserve_client_ip == "false"])
     error_message = "With proxy_protocol_v2 every target group must send the header instead of preserving the client address."
   }
   assert {
@@ -476,7 +476,7 @@ run "dedicated_relay_subnets_published_as_source_range" {
     error_message = "source_cidrs must be the relay subnets' CIDRs."
   }
   assert {
-    condition     = alltrue([for az, s in aws_subnet.relay : s.cidr_block == var.relay_subnets[az] && s.availability_zone == az && s.map_public_ip_on_launch == false])
+    condition     = length(aws_subnet.relay) > 0 && alltrue([for az, s in aws_subnet.relay : s.cidr_block == var.relay_subnets[az] && s.availability_zone == az && s.map_public_ip_on_launch == false])
     error_message = "The relay subnets must be created as given, private."
   }
   assert {
@@ -515,14 +515,14 @@ run "alarms_unhealthy_hosts_per_target_group" {
   command = plan
 
   assert {
-    condition = alltrue([for k, a in aws_cloudwatch_metric_alarm.unhealthy_hosts :
+    condition = length(aws_cloudwatch_metric_alarm.unhealthy_hosts) > 0 && alltrue([for k, a in aws_cloudwatch_metric_alarm.unhealthy_hosts :
       a.namespace == "AWS/NetworkELB" && a.metric_name == "UnHealthyHostCount" &&
       a.dimensions == tomap({ TargetGroup = aws_lb_target_group.feed[k].arn_suffix, LoadBalancer = "net/mcast-relay/50dc6c495c0c9188" }) &&
     a.comparison_operator == "GreaterThanThreshold" && a.threshold == 0])
     error_message = "Each feed's target group must have an UnHealthyHostCount > 0 alarm."
   }
   assert {
-    condition = alltrue([for k, a in aws_cloudwatch_metric_alarm.no_healthy_hosts :
+    condition = length(aws_cloudwatch_metric_alarm.no_healthy_hosts) > 0 && alltrue([for k, a in aws_cloudwatch_metric_alarm.no_healthy_hosts :
     a.metric_name == "HealthyHostCount" && a.threshold == 1 && a.comparison_operator == "LessThanThreshold" && a.treat_missing_data == "breaching"])
     error_message = "Each feed must alarm when no target is healthy."
   }
@@ -531,7 +531,7 @@ run "alarms_unhealthy_hosts_per_target_group" {
     error_message = "Feed test's alarm must watch feed test's target group."
   }
   assert {
-    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.unhealthy_hosts : a.alarm_actions == toset(var.alarm_actions)])
+    condition     = length(aws_cloudwatch_metric_alarm.unhealthy_hosts) > 0 && alltrue([for a in aws_cloudwatch_metric_alarm.unhealthy_hosts : a.alarm_actions == toset(var.alarm_actions)])
     error_message = "Alarms must notify alarm_actions."
   }
 }
@@ -564,7 +564,7 @@ run "alarms_datagrams_zero_per_destination_missing_is_breaching" {
     error_message = "One no-datagrams alarm per feed and destination (2 x 2)."
   }
   assert {
-    condition = alltrue([for a in aws_cloudwatch_metric_alarm.no_datagrams :
+    condition = length(aws_cloudwatch_metric_alarm.no_datagrams) > 0 && alltrue([for a in aws_cloudwatch_metric_alarm.no_datagrams :
       a.namespace == "McastRelay" && a.metric_name == "relay.egress.datagrams.count" && a.statistic == "Sum" &&
       a.period == 60 && a.evaluation_periods == 5 && a.datapoints_to_alarm == 5 &&
     a.comparison_operator == "LessThanOrEqualToThreshold" && a.threshold == 0 && a.treat_missing_data == "breaching"])
@@ -585,7 +585,7 @@ run "alarms_protocol_errors_and_sequence_gaps" {
   command = plan
 
   assert {
-    condition = alltrue([for k, a in aws_cloudwatch_metric_alarm.protocol_errors :
+    condition = length(aws_cloudwatch_metric_alarm.protocol_errors) > 0 && alltrue([for k, a in aws_cloudwatch_metric_alarm.protocol_errors :
       length(a.metric_query) == 9 &&
       one([for q in a.metric_query : q.expression if q.return_data == true]) == "SUM([m0, m1, m2, m3, m4, m5, m6, m7])" &&
       toset([for q in a.metric_query : q.metric[0].dimensions.reason if length(q.metric) > 0]) == toset([
@@ -599,12 +599,12 @@ run "alarms_protocol_errors_and_sequence_gaps" {
     error_message = "Each feed must alarm on any protocol error: metric math over every reason's metric, no SEARCH."
   }
   assert {
-    condition = alltrue([for k, a in aws_cloudwatch_metric_alarm.protocol_errors :
+    condition = length(aws_cloudwatch_metric_alarm.protocol_errors) > 0 && alltrue([for k, a in aws_cloudwatch_metric_alarm.protocol_errors :
     !anytrue([for q in a.metric_query : strcontains(coalesce(q.expression, "-"), "SEARCH")])])
     error_message = "Alarms cannot use SEARCH."
   }
   assert {
-    condition = alltrue([for k, a in aws_cloudwatch_metric_alarm.sequence_gaps :
+    condition = length(aws_cloudwatch_metric_alarm.sequence_gaps) > 0 && alltrue([for k, a in aws_cloudwatch_metric_alarm.sequence_gaps :
       a.metric_name == "relay.ingress.sequence.gaps.count" && a.dimensions == tomap({ feed = k, service = "mcast-relay" }) &&
     a.statistic == "Sum" && a.comparison_operator == "GreaterThanThreshold" && a.threshold == 0])
     error_message = "Each feed must alarm on sequence gaps."
@@ -720,7 +720,7 @@ run "recovery_unicast_route_tables_keep_customers_apart" {
   assert {
     condition = (length(aws_ec2_transit_gateway_route_table_association.replay_customer) == 2 &&
       { for k, a in aws_ec2_transit_gateway_route_table_association.replay_customer : k => a.transit_gateway_attachment_id } == { alpha = "tgw-attach-0aaaaaaaaaaaaaaa1", beta = "tgw-attach-0bbbbbbbbbbbbbbb2" } &&
-    alltrue([for a in aws_ec2_transit_gateway_route_table_association.replay_customer : a.transit_gateway_route_table_id == aws_ec2_transit_gateway_route_table.replay_customers[0].id]))
+    length(aws_ec2_transit_gateway_route_table_association.replay_customer) > 0 && alltrue([for a in aws_ec2_transit_gateway_route_table_association.replay_customer : a.transit_gateway_route_table_id == aws_ec2_transit_gateway_route_table.replay_customers[0].id]))
     error_message = "Every customer's attachment must be associated with the customers' route table."
   }
   assert {
@@ -815,4 +815,103 @@ run "recovery_customer_attachments_need_the_relay_route_table" {
     }
   }
   expect_failures = [var.recovery]
+}
+
+run "probes_set_in_the_task_and_allowed_out" {
+  command = plan
+
+  variables {
+    probes = { group = "239.255.0.100:6999", rate = 10 }
+  }
+
+  assert {
+    condition = {
+      for e in jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].environment : e.name => e.value
+      if startswith(e.name, "RELAY_PROBES_")
+    } == { RELAY_PROBES_GROUP = "239.255.0.100:6999", RELAY_PROBES_RATE = "10" }
+    error_message = "relay.probes.* must follow the probes variable."
+  }
+  assert {
+    condition     = length(aws_vpc_security_group_egress_rule.task_probes) == 1 && aws_vpc_security_group_egress_rule.task_probes[0].cidr_ipv4 == "239.255.0.100/32" && aws_vpc_security_group_egress_rule.task_probes[0].from_port == 6999 && aws_vpc_security_group_egress_rule.task_probes[0].ip_protocol == "udp"
+    error_message = "The task's security group must let the probes out to their group and nothing else."
+  }
+}
+
+run "probes_off_by_default_no_canary_alarms" {
+  command = plan
+
+  assert {
+    condition     = length(aws_vpc_security_group_egress_rule.task_probes) + length(aws_cloudwatch_metric_alarm.canary_path) + length(aws_cloudwatch_metric_alarm.slo_fast_burn) == 0
+    error_message = "Without probes there is no probe rule and no canary alarm."
+  }
+  assert {
+    condition     = length([for e in jsondecode(aws_ecs_task_definition.relay.container_definitions)[0].environment : e if startswith(e.name, "RELAY_PROBES_")]) == 0
+    error_message = "Without probes the task sets no relay.probes.* variable."
+  }
+}
+
+run "tasks_below_desired_alarm" {
+  command = plan
+
+  assert {
+    condition = (length(aws_cloudwatch_metric_alarm.tasks_below_desired) == 1 &&
+      one([for q in aws_cloudwatch_metric_alarm.tasks_below_desired[0].metric_query : q.expression if q.return_data == true]) == "desired - running" &&
+      toset([for q in aws_cloudwatch_metric_alarm.tasks_below_desired[0].metric_query : "${q.metric[0].namespace}:${q.metric[0].metric_name}" if length(q.metric) > 0]) == toset(["ECS/ContainerInsights:RunningTaskCount", "ECS/ContainerInsights:DesiredTaskCount"]) &&
+    aws_cloudwatch_metric_alarm.tasks_below_desired[0].treat_missing_data == "breaching")
+    error_message = "An alarm must fire when fewer tasks run than desired, missing data breaching."
+  }
+}
+
+run "canary_path_and_slo_burn_alarms_per_feed" {
+  command = plan
+
+  variables {
+    probes = { group = "239.255.0.100:6999" }
+    canary = { enabled = true, slo_target = 0.99 }
+  }
+
+  assert {
+    condition = (length(aws_cloudwatch_metric_alarm.canary_path) == 2 &&
+      toset([for k, a in aws_cloudwatch_metric_alarm.canary_path : "${k}:${a.metric_name}:${a.dimensions.feed}:${a.dimensions.service}:${a.comparison_operator}:${a.threshold}:${a.treat_missing_data}"]) ==
+    toset(["test:canary.feed.paths.up:test:mcast-canary:LessThanThreshold:2:breaching", "prod:canary.feed.paths.up:prod:mcast-canary:LessThanThreshold:2:breaching"]))
+    error_message = "Each feed must alarm when the canary hears fewer relays than run."
+  }
+  assert {
+    condition = (length(aws_cloudwatch_metric_alarm.slo_fast_burn) == 2 &&
+    alltrue([for k, a in aws_cloudwatch_metric_alarm.slo_fast_burn : a.evaluation_periods == 60 && a.datapoints_to_alarm == 9 && one([for q in a.metric_query : q.expression if q.return_data == true]) == "IF(up < 1, 1, 0)"]))
+    error_message = "Each feed must alarm on a fast SLO burn: at 99 % a month's budget is 432 minutes, 2 % of it 9 bad minutes in an hour."
+  }
+}
+
+run "canary_needs_probes" {
+  command = plan
+  variables {
+    canary = { enabled = true }
+  }
+  expect_failures = [var.canary]
+}
+
+run "canary_slo_target_out_of_range" {
+  command = plan
+  variables {
+    probes = { group = "239.255.0.100:6999" }
+    canary = { enabled = true, slo_target = 1 }
+  }
+  expect_failures = [var.canary]
+}
+
+run "probes_group_not_multicast" {
+  command = plan
+  variables {
+    probes = { group = "10.0.0.1:6999" }
+  }
+  expect_failures = [var.probes]
+}
+
+run "probes_rate_out_of_range" {
+  command = plan
+  variables {
+    probes = { group = "239.255.0.100:6999", rate = 0 }
+  }
+  expect_failures = [var.probes]
 }

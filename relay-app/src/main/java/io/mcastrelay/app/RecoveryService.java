@@ -80,7 +80,7 @@ final class RecoveryService implements AutoCloseable {
         }
         Gauge.builder("relay.recovery.replay.sessions", replay, ReplayServer::sessions)
             .description("Replay connections open now").register(registry);
-        FunctionCounter.builder("relay.recovery.replay.sessions.total", replay, ReplayServer::sessionsTotal)
+        FunctionCounter.builder("relay.recovery.replay.sessions.accepted", replay, ReplayServer::sessionsTotal)
             .description("Replay connections accepted").register(registry);
         for (final ReplayServer.Refusal refusal : ReplayServer.Refusal.values()) {
             FunctionCounter.builder("relay.recovery.refused", replay, r -> r.refusals(refusal))
