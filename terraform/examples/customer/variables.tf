@@ -38,3 +38,14 @@ variable "route_table_ids" {
   type        = list(string)
   default     = []
 }
+
+variable "https_egress_cidr" {
+  description = "Where the example subscriber's SSM agent reaches Systems Manager over HTTPS: the VPC's CIDR when it has interface endpoints for ssm, ssmmessages and ec2messages, else 0.0.0.0/0 through a NAT."
+  type        = string
+  default     = "0.0.0.0/0"
+
+  validation {
+    condition     = can(cidrhost(var.https_egress_cidr, 0))
+    error_message = "https_egress_cidr must be an IPv4 CIDR."
+  }
+}

@@ -26,6 +26,25 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "this" {
   tags = merge(local.tags, { Name = var.name })
 
   depends_on = [aws_ram_resource_share_accepter.this]
+
+  lifecycle {
+    # A Transit Gateway attachment takes one subnet per Availability Zone; AWS would refuse a second
+    # one only during the apply, after the share was accepted.
+    precondition {
+      condition     = length(distinct([for s in data.aws_subnet.subscriber : s.availability_zone])) == length(var.subnet_ids)
+      error_message = "subnet_ids must hold at most one subnet per Availability Zone (a Transit Gateway attachment takes one per AZ); these share one: ${join(", ", [for id, s in data.aws_subnet.subscriber : "${id} in ${s.availability_zone}"])}."
+    }
+    precondition {
+      condition     = alltrue([for s in data.aws_subnet.subscriber : s.vpc_id == var.vpc_id])
+      error_message = "every subnet in subnet_ids must belong to vpc_id (${var.vpc_id})."
+    }
+  }
+}
+
+data "aws_subnet" "subscriber" {
+  for_each = toset(var.subnet_ids)
+
+  id = each.key
 }
 
 # The domain accepts shared associations automatically.

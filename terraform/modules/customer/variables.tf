@@ -64,7 +64,7 @@ variable "vpc_id" {
 }
 
 variable "subnet_ids" {
-  description = "The customer's subnets where subscribers run, at most one per Availability Zone (a Transit Gateway attachment takes one subnet per AZ). Each is attached and associated with the multicast domain. With static sources off, any host in them could also send to the groups: the security group below only lets the relay's source range in."
+  description = "The customer's subnets where subscribers run, at most one per Availability Zone (a Transit Gateway attachment takes one subnet per AZ; checked before the apply, from the subnets' own AZs). Each is attached and associated with the multicast domain. With static sources off, any host in them could also send to the groups: the security group below only lets the relay's source range in."
   type        = list(string)
 
   validation {

@@ -32,6 +32,14 @@ run "customer_example_applies" {
     strcontains(aws_instance.subscriber[0].user_data, "force_igmp_version=2"))
     error_message = "The example subscriber carries the security group and IGMPv2 in its user data."
   }
+  assert {
+    condition = (length(aws_vpc_security_group_egress_rule.subscriber_https) == 1 &&
+      aws_vpc_security_group_egress_rule.subscriber_https[0].from_port == 443 &&
+      contains(aws_instance.subscriber[0].vpc_security_group_ids, aws_security_group.subscriber_management[0].id) &&
+      aws_instance.subscriber[0].iam_instance_profile == aws_iam_instance_profile.subscriber[0].name &&
+    aws_iam_role_policy_attachment.subscriber_ssm[0].policy_arn == "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
+    error_message = "The example subscriber can reach SSM (HTTPS out, an instance profile with AmazonSSMManagedInstanceCore), so the IGMPv2 association reaches it."
+  }
 }
 
 run "only_london_and_tokyo" {

@@ -20,6 +20,12 @@ variables {
   igmpv2_ssm_targets = { tag_key = "role", tag_values = ["md-subscriber"] }
 }
 
+# The two subscriber subnets sit in two AZs, as an attachment needs.
+override_data {
+  target = data.aws_subnet.subscriber["subnet-0bbbbbbbbbbbbbbb2"]
+  values = { availability_zone = "eu-west-2b", vpc_id = "vpc-0c1d2e3f405162738" }
+}
+
 run "share_accepted_vpc_attached_subnets_associated" {
   # Applies the module against the mock; the runs below plan against the resulting state.
   command = apply
@@ -165,4 +171,26 @@ run "replay_without_route_tables_rejected" {
     replay = { port = 6800, route_table_ids = [] }
   }
   expect_failures = [var.replay]
+}
+
+run "two_subnets_in_one_az_rejected" {
+  command = plan
+
+  override_data {
+    target = data.aws_subnet.subscriber["subnet-0bbbbbbbbbbbbbbb2"]
+    values = { availability_zone = "eu-west-2a", vpc_id = "vpc-0c1d2e3f405162738" }
+  }
+
+  expect_failures = [aws_ec2_transit_gateway_vpc_attachment.this]
+}
+
+run "subnet_of_another_vpc_rejected" {
+  command = plan
+
+  override_data {
+    target = data.aws_subnet.subscriber["subnet-0bbbbbbbbbbbbbbb2"]
+    values = { availability_zone = "eu-west-2b", vpc_id = "vpc-0999999999999999a" }
+  }
+
+  expect_failures = [aws_ec2_transit_gateway_vpc_attachment.this]
 }

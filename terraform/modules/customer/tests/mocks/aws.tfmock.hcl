@@ -26,3 +26,11 @@ mock_resource "aws_ssm_document" {
     arn = "arn:aws:ssm:eu-west-2:444455556666:document/mcast-subscriber-force-igmpv2"
   }
 }
+
+# A subscriber subnet of the customer's VPC; tests that attach two give the second another AZ.
+mock_data "aws_subnet" {
+  defaults = {
+    availability_zone = "eu-west-2a"
+    vpc_id            = "vpc-0c1d2e3f405162738"
+  }
+}
