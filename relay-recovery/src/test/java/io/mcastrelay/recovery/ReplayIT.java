@@ -230,6 +230,31 @@ class ReplayIT {
     }
 
     @Test
+    void shouldLetAGapFillerRecoverALostTailWhenTheGroupGoesQuiet() throws IOException {
+        startRecovery(settings(64L * TERM, "127.0.0.0/8", 4));
+        publish(200, 64);
+        final List<Sent> toA = sent.stream().filter(s -> s.to().equals(A)).toList();
+        final List<Long> delivered = new ArrayList<>();
+        final GapFiller filler = new GapFiller(A, "prod", SequenceLocator.parse("0:8:big-endian"),
+            () -> new ReplayClient("127.0.0.1", server.boundPort(), 5000),
+            (exchangeSequence, buffer, offset, length, recovered) -> delivered.add(exchangeSequence));
+        // multicast lost the last three: no later datagram shows the gap
+        for (int i = 0; i < toA.size() - 3; i++) {
+            filler.onDatagram(new UnsafeBuffer(toA.get(i).payload()), 0, toA.get(i).payload().length);
+        }
+        assertThat(delivered).hasSize(toA.size() - 3);
+
+        filler.onIdle();
+        filler.onIdle();
+        filler.close();
+
+        assertThat(delivered).as("the tail, once, in order")
+            .containsExactlyElementsOf(toA.stream().map(Sent::exchangeSequence).toList());
+        assertThat(filler.recovered()).isEqualTo(3);
+        assertThat(filler.missing()).isZero();
+    }
+
+    @Test
     void shouldLetAGapFillerDeliverEveryDatagramInOrderWhenMulticastLostEveryTenth() throws IOException {
         startRecovery(settings(64L * TERM, "127.0.0.0/8", 4));
         publish(2000, 64);

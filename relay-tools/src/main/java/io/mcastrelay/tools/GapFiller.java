@@ -30,6 +30,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class GapFiller {
     /** Datagrams held back while a gap is open, at most. */
     public static final int MAX_PENDING = 100_000;
+    /** The most datagrams {@link #onIdle} asks for after the last one delivered. */
+    public static final int TAIL_MAX = 10_000;
     /** Tries at a gap: the relay may not have recorded the very latest datagrams yet when the gap is seen. */
     private static final int ATTEMPTS = 4;
     private static final long[] RETRY_DELAYS_NS = {0, TimeUnit.MILLISECONDS.toNanos(5),
@@ -148,6 +150,32 @@ public final class GapFiller {
         expected = current + 1;
         delivery.deliver(current, buffer, offset, length, false);
         drainPending();
+    }
+
+    /**
+     * Call when the group has been quiet for a while: a datagram lost at the end of a burst (the tail) leaves no
+     * later one to show the gap, so this asks the relay for whatever follows the last one delivered (up to
+     * {@link #TAIL_MAX} datagrams) and delivers it in order. Nothing is asked before the first datagram.
+     */
+    public void onIdle() {
+        if (expected == SequenceLocator.NONE) {
+            return;
+        }
+        final long before = expected;
+        try {
+            final ReplayClient.Answer answer = client().request(new ReplayFrames.Request(ReplayFrames.KIND_SEQUENCE,
+                ReplayFrames.KIND_COUNT, group.group(), group.port(), expected, TAIL_MAX, ++requests, feed),
+                this::onRecovered);
+            if (answer.outcome() != Outcome.COMPLETE && answer.outcome() != Outcome.PARTIAL) {
+                lastProblem = answer.outcome() + ": " + answer.reason();
+            }
+        } catch (final IOException ex) {
+            lastProblem = ex.toString();
+            closeClient();
+        }
+        if (expected > before) {
+            drainPending();
+        }
     }
 
     /** Asks the relay for {@code expected .. upTo-1}, retrying while it may not have recorded them yet. */

@@ -65,6 +65,8 @@ public final class RelaySubscriber implements AutoCloseable {
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
     private static final int REPLAY_TIMEOUT_MS = 10_000;
+    /** With {@code --recover}: a quiet spell this long makes each group ask the relay for a lost tail. */
+    private static final long TAIL_IDLE_MS = 500;
     private static final ToolMain<SubscriberSettings> MAIN = new ToolMain<>("RelaySubscriber",
         SubscriberSettings::options, SubscriberSettings::from, RelaySubscriber::joinAndReceive);
 
@@ -304,9 +306,21 @@ public final class RelaySubscriber implements AutoCloseable {
      */
     private void fillLoop() {
         final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+        boolean askedTail = true;
         try {
             while (true) {
-                final Received received = toFill.take();
+                final Received received = toFill.poll(TAIL_IDLE_MS, TimeUnit.MILLISECONDS);
+                if (received == null) {
+                    // quiet: a datagram lost last shows no gap, so ask once per quiet spell what follows
+                    if (!askedTail) {
+                        askedTail = true;
+                        for (final GapFiller filler : fillers) {
+                            filler.onIdle();
+                        }
+                    }
+                    continue;
+                }
+                askedTail = false;
                 if (received.filler() == null) {
                     return;
                 }
