@@ -41,18 +41,11 @@ module "relay" {
   name   = "mcast-relay-tyo"
   vpc_id = var.vpc_id
 
-  # Dedicated /28s for the relay (its CIDRs are the source range customers allow) and for the NLB.
-  # ap-northeast-1b is not offered to most accounts: 1a, 1c and 1d.
-  relay_subnets = {
-    "ap-northeast-1a" = "10.30.8.0/28"
-    "ap-northeast-1c" = "10.30.8.16/28"
-    "ap-northeast-1d" = "10.30.8.32/28"
-  }
-  nlb_subnets = {
-    "ap-northeast-1a" = "10.30.9.0/28"
-    "ap-northeast-1c" = "10.30.9.16/28"
-    "ap-northeast-1d" = "10.30.9.32/28"
-  }
+  # Dedicated subnets for the relay (its CIDRs are the source range customers allow), the NLB and, with
+  # service_access.mode endpoints, the interface endpoints: all from terraform.tfvars, checked against the VPC.
+  relay_subnets        = var.relay_subnets
+  nlb_subnets          = var.nlb_subnets
+  service_access       = var.service_access
   relay_route_table_id = var.relay_route_table_id
   nlb_route_table_id   = var.nlb_route_table_id
 

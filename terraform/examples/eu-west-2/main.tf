@@ -41,17 +41,11 @@ module "relay" {
   name   = "mcast-relay-ldn"
   vpc_id = var.vpc_id
 
-  # Dedicated /28s for the relay (its CIDRs are the source range customers allow) and for the NLB.
-  relay_subnets = {
-    "eu-west-2a" = "10.20.8.0/28"
-    "eu-west-2b" = "10.20.8.16/28"
-    "eu-west-2c" = "10.20.8.32/28"
-  }
-  nlb_subnets = {
-    "eu-west-2a" = "10.20.9.0/28"
-    "eu-west-2b" = "10.20.9.16/28"
-    "eu-west-2c" = "10.20.9.32/28"
-  }
+  # Dedicated subnets for the relay (its CIDRs are the source range customers allow), the NLB and, with
+  # service_access.mode endpoints, the interface endpoints: all from terraform.tfvars, checked against the VPC.
+  relay_subnets        = var.relay_subnets
+  nlb_subnets          = var.nlb_subnets
+  service_access       = var.service_access
   relay_route_table_id = var.relay_route_table_id
   nlb_route_table_id   = var.nlb_route_table_id
 

@@ -1,6 +1,6 @@
-# The ECS cluster, the relay's task definition and service. Launch type EC2: Fargate tasks cannot
-# send multicast. Network mode awsvpc: each task has its own ENI in the relay subnets, whose address
-# is the datagrams' source and the NLB's `ip` target.
+# The ECS cluster, the relay's task definition and service. EC2 hosts (through the capacity provider in
+# hosts.tf): Fargate tasks cannot send multicast. Network mode awsvpc: each task has its own ENI in the relay
+# subnets, whose address is the datagrams' source and the NLB's `ip` target.
 
 resource "aws_ecs_cluster" "this" {
   name = local.cluster_name
@@ -169,7 +169,14 @@ resource "aws_ecs_service" "relay" {
   cluster         = aws_ecs_cluster.this.arn
   task_definition = aws_ecs_task_definition.relay.arn
   desired_count   = var.relay_count
-  launch_type     = "EC2"
+
+  # EC2 hosts through the cluster's capacity provider (hosts.tf), never Fargate: Fargate tasks cannot send
+  # multicast. The capacity provider is what drains a host before it goes.
+  capacity_provider_strategy {
+    capacity_provider = aws_ecs_capacity_provider.host.name
+    base              = 0
+    weight            = 1
+  }
 
   network_configuration {
     subnets          = local.host_subnet_ids
@@ -206,12 +213,18 @@ resource "aws_ecs_service" "relay" {
     rollback = true
   }
 
+  # Never move a running relay to even out the AZs: it would cut the exchange's connection to it.
+  availability_zone_rebalancing = "DISABLED"
+
   enable_ecs_managed_tags = true
   propagate_tags          = "SERVICE"
-  wait_for_steady_state   = false
+  # Fail the apply when no task becomes healthy (no host joined, image not pulled), rather than succeed.
+  wait_for_steady_state = var.wait_for_steady_state
 
   tags = local.tags
 
   # A target group can only be given to a service once a listener ties it to the load balancer.
-  depends_on = [aws_lb_listener.feed, aws_iam_role_policy.task]
+  # Tasks start once hosts can exist and reach AWS's APIs.
+  depends_on = [aws_lb_listener.feed, aws_iam_role_policy.task, aws_ecs_cluster_capacity_providers.this,
+  aws_autoscaling_group.host]
 }

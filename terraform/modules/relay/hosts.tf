@@ -120,28 +120,88 @@ resource "aws_launch_template" "host" {
   tags = local.tags
 }
 
+# The hosts, managed by the cluster's capacity provider (below): relay_count + spare_instances of them, one more
+# while a deployment needs it. Created after the cluster and the path to AWS's APIs, so that a new host's ECS agent
+# finds both when it starts.
 resource "aws_autoscaling_group" "host" {
   name                = "${var.name}-host"
   min_size            = local.instance_count
-  max_size            = local.instance_count
+  max_size            = local.instance_count + 1
   desired_capacity    = local.instance_count
   vpc_zone_identifier = local.host_subnet_ids
   health_check_type   = "EC2"
+
+  # Managed termination protection: ECS keeps scale-in protection on every host that runs a relay task, so
+  # neither a scale-in nor an operator lowering the desired count terminates the active relay.
+  protect_from_scale_in = true
+  # AZRebalance terminates a host to even out the AZs, whatever runs on it; the service spreads the relays over
+  # the AZs itself (placement strategy), and moving the active relay would cut the exchange's connection.
+  suspended_processes = ["AZRebalance"]
 
   launch_template {
     id      = aws_launch_template.host.id
     version = aws_launch_template.host.latest_version
   }
 
-  # A new launch template version (AMI, instance type) replaces hosts only when an operator drains
-  # them: ECS tasks are not drained by an ASG instance refresh without a capacity provider.
+  # The capacity provider sets desired_capacity as tasks need hosts; Terraform leaves it be after creation.
+  lifecycle {
+    ignore_changes = [desired_capacity]
+  }
 
   dynamic "tag" {
-    for_each = merge(local.tags, { Name = "${var.name}-host" })
+    for_each = merge(local.tags, { Name = "${var.name}-host", AmazonECSManaged = "true" })
     content {
       key                 = tag.key
       value               = tag.value
       propagate_at_launch = true
     }
+  }
+
+  depends_on = [
+    aws_ecs_cluster.this,
+    aws_route_table_association.relay,
+    aws_route.relay_default_to_nat,
+    aws_vpc_endpoint.interface,
+    aws_vpc_endpoint.s3,
+    aws_vpc_security_group_egress_rule.host_https,
+    aws_vpc_security_group_egress_rule.host_s3,
+    aws_network_acl.relay,
+    aws_network_acl.endpoints,
+  ]
+}
+
+# The capacity provider: ECS drains a host's task (the service starts its replacement first, deregistering it
+# from the NLB's target groups with the deregistration delay) before the ASG may terminate the host, for a scale-in,
+# an instance refresh or a host replaced by a new launch template version (managed draining); and protects every
+# host that runs a task from scale-in (managed termination protection).
+resource "aws_ecs_capacity_provider" "host" {
+  name = "${var.name}-host"
+
+  auto_scaling_group_provider {
+    auto_scaling_group_arn         = aws_autoscaling_group.host.arn
+    managed_termination_protection = "ENABLED"
+    managed_draining               = "ENABLED"
+
+    # Termination protection needs managed scaling. Target 100 %: no empty host beyond the ASG's minimum, which
+    # keeps the spares; a deployment may add one host (max_size) for the new task.
+    managed_scaling {
+      status                    = "ENABLED"
+      target_capacity           = 100
+      minimum_scaling_step_size = 1
+      maximum_scaling_step_size = 1
+    }
+  }
+
+  tags = local.tags
+}
+
+resource "aws_ecs_cluster_capacity_providers" "this" {
+  cluster_name       = aws_ecs_cluster.this.name
+  capacity_providers = [aws_ecs_capacity_provider.host.name]
+
+  default_capacity_provider_strategy {
+    capacity_provider = aws_ecs_capacity_provider.host.name
+    base              = 0
+    weight            = 1
   }
 }

@@ -17,6 +17,13 @@ resource "aws_subnet" "relay" {
     "mcast-relay:role"   = "relay"
     "mcast-relay:source" = "true"
   })
+
+  lifecycle {
+    precondition {
+      condition     = local.cidr_in_vpc[each.value]
+      error_message = "relay_subnets[\"${each.key}\"] = ${each.value} lies outside VPC ${var.vpc_id} (${join(", ", local.vpc_cidrs)})."
+    }
+  }
 }
 
 resource "aws_subnet" "nlb" {
@@ -31,13 +38,20 @@ resource "aws_subnet" "nlb" {
     Name               = "${var.name}-nlb-${each.key}"
     "mcast-relay:role" = "nlb"
   })
+
+  lifecycle {
+    precondition {
+      condition     = local.cidr_in_vpc[each.value]
+      error_message = "nlb_subnets[\"${each.key}\"] = ${each.value} lies outside VPC ${var.vpc_id} (${join(", ", local.vpc_cidrs)})."
+    }
+  }
 }
 
 resource "aws_route_table_association" "relay" {
-  for_each = var.relay_route_table_id == null ? {} : aws_subnet.relay
+  for_each = local.creates_route_table || var.relay_route_table_id != null ? aws_subnet.relay : {}
 
   subnet_id      = each.value.id
-  route_table_id = var.relay_route_table_id
+  route_table_id = local.relay_route_table_id
 }
 
 resource "aws_route_table_association" "nlb" {
@@ -183,9 +197,15 @@ resource "aws_vpc_security_group_egress_rule" "task_igmp_report" {
   cidr_ipv4         = "${each.key}/32"
 }
 
+# Where HTTPS to AWS's APIs goes: the endpoints' subnets (and S3's prefix list) with service_access.mode endpoints,
+# else https_egress_cidrs (a NAT gateway, or endpoints managed elsewhere).
+locals {
+  https_egress_cidrs = var.service_access.mode == "endpoints" ? values(var.service_access.endpoint_subnets) : var.https_egress_cidrs
+}
+
 # PutMetricData to CloudWatch from the task (the awslogs driver and image pulls go through the host).
 resource "aws_vpc_security_group_egress_rule" "task_https" {
-  for_each = toset(var.https_egress_cidrs)
+  for_each = toset(local.https_egress_cidrs)
 
   security_group_id = aws_security_group.task.id
   description       = "HTTPS to CloudWatch (metrics)"
@@ -205,7 +225,7 @@ resource "aws_security_group" "host" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "host_https" {
-  for_each = toset(var.https_egress_cidrs)
+  for_each = toset(local.https_egress_cidrs)
 
   security_group_id = aws_security_group.host.id
   description       = "HTTPS to ECS, ECR, S3 (image layers), CloudWatch Logs, SSM"
@@ -213,4 +233,16 @@ resource "aws_vpc_security_group_egress_rule" "host_https" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = each.key
+}
+
+# Image layers from S3 through the gateway endpoint (mode endpoints): S3's addresses are AWS's prefix list.
+resource "aws_vpc_security_group_egress_rule" "host_s3" {
+  count = var.service_access.mode == "endpoints" ? 1 : 0
+
+  security_group_id = aws_security_group.host.id
+  description       = "HTTPS to S3 (image layers) through the gateway endpoint"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = aws_vpc_endpoint.s3[0].prefix_list_id
 }

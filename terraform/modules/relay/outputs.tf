@@ -129,3 +129,19 @@ output "alarm_names" {
     sequence_gaps    = [for a in aws_cloudwatch_metric_alarm.sequence_gaps : a.alarm_name]
   }
 }
+
+output "relay_route_table_id" {
+  description = "The relay subnets' route table: the module's own with service_access.mode endpoints or nat, else relay_route_table_id (null: the VPC's main one)."
+  value       = local.relay_route_table_id
+}
+
+output "service_endpoints" {
+  description = "The interface endpoints the module created (service_access.mode endpoints): service => endpoint id; and the S3 gateway endpoint as s3."
+  value = merge({ for k, e in aws_vpc_endpoint.interface : k => e.id },
+  var.service_access.mode == "endpoints" ? { s3 = aws_vpc_endpoint.s3[0].id } : {})
+}
+
+output "capacity_provider_name" {
+  description = "The ECS capacity provider of the relay's hosts (managed termination protection and draining)."
+  value       = aws_ecs_capacity_provider.host.name
+}

@@ -153,7 +153,7 @@ resource "aws_ec2_transit_gateway_route" "to_relay" {
 resource "aws_route" "relay_to_customer" {
   for_each = { for k, r in local.replay_routes : r.cidr => r... }
 
-  route_table_id         = var.relay_route_table_id
+  route_table_id         = local.relay_route_table_id
   destination_cidr_block = each.key
   transit_gateway_id     = aws_ec2_transit_gateway.this.id
 

@@ -46,6 +46,14 @@ variable "relay_subnets" {
     ])
     error_message = "relay_subnets maps AZ names (eu-west-2a) to IPv4 network CIDRs between /16 and /28 (host bits zero)."
   }
+  validation {
+    # Per AZ at most ceil(hosts / AZs) hosts, each with its own ENI and its task's, plus the Transit Gateway
+    # attachment's ENI; hosts = relay_count + spare_instances + 1 (the capacity provider may add one for a deployment).
+    condition = alltrue([for az, cidr in var.relay_subnets :
+      try(pow(2, 32 - tonumber(split("/", cidr)[1])) - 5 >= 2 * ceil((var.relay_count + var.spare_instances + 1) / length(var.relay_subnets)) + 1, true)
+    ])
+    error_message = "relay_subnets are too small: each needs 2 addresses per host it may hold (the host's ENI and its task's), ceil((relay_count + spare_instances + 1) / AZs) hosts, plus 1 for the Transit Gateway attachment and AWS's 5."
+  }
 }
 
 variable "nlb_subnets" {
@@ -71,7 +79,7 @@ variable "nlb_subnets" {
 }
 
 variable "relay_route_table_id" {
-  description = "Route table for the relay subnets. It needs a path to ECR, ECS, CloudWatch and CloudWatch Logs (a NAT gateway or VPC interface endpoints); multicast needs no route. null: the VPC's main route table."
+  description = "Route table for the relay subnets, with service_access.mode = \"existing\" only: it must already give a path to ECR, ECS, CloudWatch, CloudWatch Logs and S3 (a NAT gateway or VPC endpoints); multicast needs no route. null: the VPC's main route table. With modes endpoints and nat the module creates the relay subnets' route table itself (output relay_route_table_id)."
   type        = string
   default     = null
 
@@ -90,6 +98,76 @@ variable "nlb_route_table_id" {
     condition     = var.nlb_route_table_id == null || can(regex("^rtb-[0-9a-f]{8,17}$", coalesce(var.nlb_route_table_id, "x")))
     error_message = "nlb_route_table_id must look like rtb-0123456789abcdef0, or be null."
   }
+}
+
+variable "service_access" {
+  description = <<-EOT
+    How the ECS hosts and tasks reach AWS's APIs (ECS, ECR and S3 for the image, CloudWatch, CloudWatch Logs, SSM).
+    Without a path the hosts never join the cluster and no task starts, while the apply itself succeeds: so there
+    is no default, choose one (terraform/README.md, "Reaching AWS services").
+    - "endpoints": the module creates interface endpoints (ecr.api, ecr.dkr, ecs, ecs-agent, ecs-telemetry, logs,
+      monitoring; ssm, ssmmessages, ec2messages with enable_ssm_session_manager) with private DNS in
+      endpoint_subnets (AZ => CIDR, one per relay AZ, created for them alone), and an S3 gateway endpoint on the
+      relay subnets' route table, which the module creates. For a VPC reached only over Direct Connect or VPN.
+    - "nat": the module creates the relay subnets' route table with a default route to nat_gateway_id (a NAT
+      gateway that already exists in a public subnet of this VPC).
+    - "existing": the path exists already (relay_route_table_id, or the VPC's main route table, routes to a NAT or
+      to endpoints someone else manages). The module creates nothing for it.
+  EOT
+  type = object({
+    mode             = string
+    endpoint_subnets = optional(map(string), {})
+    nat_gateway_id   = optional(string)
+  })
+
+  validation {
+    condition     = contains(["endpoints", "nat", "existing"], var.service_access.mode)
+    error_message = "service_access.mode must be endpoints, nat or existing."
+  }
+  validation {
+    condition     = var.service_access.mode != "endpoints" || length(setsubtract(keys(var.relay_subnets), keys(var.service_access.endpoint_subnets))) == 0
+    error_message = "service_access.endpoint_subnets must have a subnet in every Availability Zone of relay_subnets (mode endpoints): an AZ without its endpoints loses AWS's APIs when another AZ fails."
+  }
+  validation {
+    condition     = var.service_access.mode == "endpoints" || length(var.service_access.endpoint_subnets) == 0
+    error_message = "service_access.endpoint_subnets is only for mode endpoints."
+  }
+  validation {
+    # Interface endpoints take one address each in every subnet and AWS keeps 5: the smallest subnet AWS allows, a
+    # /28, holds 11, enough for the 10 endpoints with SSM.
+    condition = alltrue([for az, cidr in var.service_access.endpoint_subnets :
+      can(regex("^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$", az)) &&
+      can(cidrnetmask(cidr)) && try(cidrhost(cidr, 0) == split("/", cidr)[0], false) &&
+      try(tonumber(split("/", cidr)[1]) >= 16 && tonumber(split("/", cidr)[1]) <= 28, false)
+    ])
+    error_message = "service_access.endpoint_subnets maps AZ names (eu-west-2a) to IPv4 network CIDRs between /16 and /28 (host bits zero); a /28 holds the 10 interface endpoints."
+  }
+  validation {
+    condition = length(setintersection(toset(values(var.service_access.endpoint_subnets)),
+    setunion(toset(values(var.relay_subnets)), toset(values(var.nlb_subnets))))) == 0
+    error_message = "service_access.endpoint_subnets must not share a CIDR with relay_subnets or nlb_subnets."
+  }
+  validation {
+    condition = (var.service_access.mode == "nat") == (var.service_access.nat_gateway_id != null) && (
+    var.service_access.nat_gateway_id == null || can(regex("^nat-[0-9a-f]{8,17}$", coalesce(var.service_access.nat_gateway_id, "x"))))
+    error_message = "service_access.nat_gateway_id is needed with mode nat, and only then, and must look like nat-0123456789abcdef0."
+  }
+  validation {
+    condition     = var.service_access.mode == "existing" || var.relay_route_table_id == null
+    error_message = "relay_route_table_id is only for service_access.mode existing: with endpoints and nat the module creates the relay subnets' route table."
+  }
+}
+
+variable "wait_for_steady_state" {
+  description = "Make `terraform apply` wait until the relay service is steady (relay_count tasks running and healthy in the NLB's target groups) and fail if it is not within 20 minutes, rather than succeed while no host can join the cluster. Off only when the apply must not block, for example in a pipeline that checks the service itself."
+  type        = bool
+  default     = true
+}
+
+variable "manage_network_acls" {
+  description = "Give the module's subnets (relay, NLB, endpoints) network ACLs of their own that allow exactly the relay's traffic: the feed ports from the exchange, health checks from the NLB, IGMP, multicast out, the replay port from customers, HTTPS to AWS's APIs and the return traffic of each (NACLs are stateless and also apply to multicast). false: the subnets keep the VPC's default NACL, which must allow the same (terraform/README.md, \"Network ACLs\")."
+  type        = bool
+  default     = false
 }
 
 variable "exchange_cidrs" {
@@ -429,7 +507,7 @@ variable "nlb_deletion_protection" {
 }
 
 variable "https_egress_cidrs" {
-  description = "Where hosts and tasks may open HTTPS connections: ECR, ECS, CloudWatch, CloudWatch Logs, SSM (through a NAT gateway or interface endpoints in the VPC)."
+  description = "Where hosts and tasks may open HTTPS connections to ECR, ECS, CloudWatch, CloudWatch Logs and SSM, with service_access.mode nat or existing (through the NAT gateway, or endpoints managed elsewhere). Ignored with mode endpoints: HTTPS then goes to the endpoint subnets and S3's prefix list only."
   type        = list(string)
   default     = ["0.0.0.0/0"]
 
@@ -611,8 +689,8 @@ variable "recovery" {
     error_message = "recovery.customer_attachments[*].cidrs must name at least one of the customer's VPC CIDRs."
   }
   validation {
-    condition     = length(var.recovery.customer_attachments) == 0 || var.relay_route_table_id != null
-    error_message = "recovery.customer_attachments needs relay_route_table_id: the route back to the customers goes in the relay subnets' own route table, not the VPC's main one."
+    condition     = length(var.recovery.customer_attachments) == 0 || var.relay_route_table_id != null || var.service_access.mode != "existing"
+    error_message = "recovery.customer_attachments needs a route table of the relay subnets' own (relay_route_table_id, or service_access.mode endpoints or nat, where the module creates it): the route back to the customers must not go in the VPC's main one."
   }
 }
 

@@ -18,6 +18,25 @@ variables {
   exchange_cidrs      = ["192.0.2.0/26"]
   container_image     = "111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/mcast-relay:1.0.0"
   customer_principals = ["444455556666"]
+  # As terraform.tfvars.example has them.
+  relay_subnets = {
+    "ap-northeast-1a" = "10.30.8.0/28"
+    "ap-northeast-1c" = "10.30.8.16/28"
+    "ap-northeast-1d" = "10.30.8.32/28"
+  }
+  nlb_subnets = {
+    "ap-northeast-1a" = "10.30.9.0/28"
+    "ap-northeast-1c" = "10.30.9.16/28"
+    "ap-northeast-1d" = "10.30.9.32/28"
+  }
+  service_access = {
+    mode = "endpoints"
+    endpoint_subnets = {
+      "ap-northeast-1a" = "10.30.10.0/28"
+      "ap-northeast-1c" = "10.30.10.16/28"
+      "ap-northeast-1d" = "10.30.10.32/28"
+    }
+  }
 }
 
 run "tokyo_example_applies" {
@@ -30,4 +49,16 @@ run "tokyo_example_applies" {
     condition     = keys(module.relay.relay_subnet_ids) == ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
     error_message = "Tokyo uses AZs 1a, 1c and 1d."
   }
+  assert {
+    condition     = length(module.relay.service_endpoints) == 11 && module.relay.relay_route_table_id != null
+    error_message = "The example reaches AWS's APIs through its own endpoints (10 interface, S3 gateway) and route table."
+  }
+}
+
+run "tokyo_subnets_of_another_region_rejected" {
+  command = plan
+  variables {
+    relay_subnets = { "ap-northeast-3a" = "10.0.8.0/28", "ap-northeast-1b" = "10.0.8.16/28" }
+  }
+  expect_failures = [var.relay_subnets]
 }

@@ -10,6 +10,25 @@ variables {
   exchange_cidrs      = ["192.0.2.0/26"]
   container_image     = "111122223333.dkr.ecr.eu-west-2.amazonaws.com/mcast-relay:1.0.0"
   customer_principals = ["444455556666"]
+  # As terraform.tfvars.example has them.
+  relay_subnets = {
+    "eu-west-2a" = "10.20.8.0/28"
+    "eu-west-2b" = "10.20.8.16/28"
+    "eu-west-2c" = "10.20.8.32/28"
+  }
+  nlb_subnets = {
+    "eu-west-2a" = "10.20.9.0/28"
+    "eu-west-2b" = "10.20.9.16/28"
+    "eu-west-2c" = "10.20.9.32/28"
+  }
+  service_access = {
+    mode = "endpoints"
+    endpoint_subnets = {
+      "eu-west-2a" = "10.20.10.0/28"
+      "eu-west-2b" = "10.20.10.16/28"
+      "eu-west-2c" = "10.20.10.32/28"
+    }
+  }
 }
 
 run "london_example_applies" {
@@ -26,4 +45,16 @@ run "london_example_applies" {
     condition     = keys(module.relay.relay_subnet_ids) == ["eu-west-2a", "eu-west-2b", "eu-west-2c"]
     error_message = "London uses AZs 2a, 2b and 2c."
   }
+  assert {
+    condition     = length(module.relay.service_endpoints) == 11 && module.relay.relay_route_table_id != null
+    error_message = "The example reaches AWS's APIs through its own endpoints (10 interface, S3 gateway) and route table."
+  }
+}
+
+run "london_subnets_of_another_region_rejected" {
+  command = plan
+  variables {
+    relay_subnets = { "eu-central-1a" = "10.0.8.0/28", "eu-west-2b" = "10.0.8.16/28" }
+  }
+  expect_failures = [var.relay_subnets]
 }

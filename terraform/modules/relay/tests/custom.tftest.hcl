@@ -6,8 +6,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name   = "md-tokyo"
-  vpc_id = "vpc-0a1b2c3d4e5f60718"
+  name           = "md-tokyo"
+  vpc_id         = "vpc-0a1b2c3d4e5f60718"
+  service_access = { mode = "existing" }
   relay_subnets = {
     "ap-northeast-1a" = "10.30.8.0/28"
     "ap-northeast-1c" = "10.30.8.16/28"

@@ -25,7 +25,8 @@ override_resource {
 }
 
 variables {
-  vpc_id = "vpc-0a1b2c3d4e5f60718"
+  vpc_id         = "vpc-0a1b2c3d4e5f60718"
+  service_access = { mode = "existing" }
   relay_subnets = {
     "eu-west-2a" = "10.20.8.0/28"
     "eu-west-2b" = "10.20.8.16/28"
@@ -187,8 +188,10 @@ run "ecs_on_ec2_awsvpc_never_fargate" {
   command = plan
 
   assert {
-    condition     = aws_ecs_service.relay.launch_type == "EC2"
-    error_message = "The service's launch type must be EC2."
+    condition = (length(aws_ecs_service.relay.capacity_provider_strategy) == 1 &&
+      one(aws_ecs_service.relay.capacity_provider_strategy).capacity_provider == aws_ecs_capacity_provider.host.name &&
+    one(aws_ecs_capacity_provider.host.auto_scaling_group_provider).auto_scaling_group_arn == aws_autoscaling_group.host.arn)
+    error_message = "The service must run on the EC2 hosts of the module's Auto Scaling group, through its capacity provider."
   }
   assert {
     condition     = aws_ecs_task_definition.relay.requires_compatibilities == toset(["EC2"])

@@ -7,7 +7,8 @@ mock_provider "aws" {
 }
 
 variables {
-  vpc_id = "vpc-0a1b2c3d4e5f60718"
+  vpc_id         = "vpc-0a1b2c3d4e5f60718"
+  service_access = { mode = "existing" }
   relay_subnets = {
     "eu-west-2a" = "10.20.8.0/28"
     "eu-west-2b" = "10.20.8.16/28"

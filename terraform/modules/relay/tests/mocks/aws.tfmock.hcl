@@ -146,3 +146,36 @@ mock_resource "aws_sns_topic" {
     arn = "arn:aws:sns:eu-west-2:111122223333:mcast-relay-alarms"
   }
 }
+
+# The exchange's VPC as DescribeVpcs reports it: the tests' subnets lie in 10.20.0.0/16 (and the Tokyo
+# example's in the secondary block), DNS on as interface endpoints need.
+mock_data "aws_vpc" {
+  defaults = {
+    cidr_block           = "10.20.0.0/16"
+    enable_dns_support   = true
+    enable_dns_hostnames = true
+    cidr_block_associations = [
+      { association_id = "vpc-cidr-assoc-0a1b2c3d4e5f60718", cidr_block = "10.20.0.0/16", state = "associated" },
+      { association_id = "vpc-cidr-assoc-0a1b2c3d4e5f60719", cidr_block = "10.30.0.0/16", state = "associated" },
+    ]
+  }
+}
+
+mock_resource "aws_autoscaling_group" {
+  defaults = {
+    arn = "arn:aws:autoscaling:eu-west-2:111122223333:autoScalingGroup:a1b2c3d4-5678-90ab-cdef-EXAMPLE11111:autoScalingGroupName/mcast-relay-host"
+  }
+}
+
+mock_resource "aws_vpc_endpoint" {
+  defaults = {
+    id             = "vpce-0a1b2c3d4e5f60718"
+    prefix_list_id = "pl-7ca54015"
+  }
+}
+
+mock_resource "aws_route_table" {
+  defaults = {
+    id = "rtb-0a1b2c3d4e5f60718"
+  }
+}
