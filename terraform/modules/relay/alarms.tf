@@ -195,7 +195,7 @@ resource "aws_cloudwatch_metric_alarm" "sequence_gaps" {
 
 # --- recovery -------------------------------------------------------------------------------------
 
-# relay.recovery.recording is 1 while the feed is recorded; the standby records too, so the sum over
+# relay.recovery.recording (a gauge: CloudWatch name relay.recovery.recording.value) is 1 while the feed is recorded; the standby records too, so the sum over
 # both tasks is the number of relays recording. Below the relay count for 5 minutes: a recording broke
 # (the archive fell behind or its disk is full) and customers' replays across the break answer partial.
 resource "aws_cloudwatch_metric_alarm" "recording_broken" {
@@ -204,7 +204,7 @@ resource "aws_cloudwatch_metric_alarm" "recording_broken" {
   alarm_name          = "${var.name}-${each.key}-recording-broken"
   alarm_description   = "Feed ${each.key}: fewer relays record the feed than run (relay.recovery.recording). Live multicast is unaffected; check the archive volume's free space and I/O (docs/recovery.md, \"When it is red\")."
   namespace           = var.metrics_namespace
-  metric_name         = "relay.recovery.recording"
+  metric_name         = "relay.recovery.recording.value"
   dimensions          = { feed = each.key, service = var.name }
   statistic           = "Sum"
   period              = local.alarm_period_seconds
@@ -273,14 +273,15 @@ locals {
 }
 
 # Fewer relays' probes reach the canary than relays run: the path from some relay to the canary's
-# VPC drops them (if relay.probes.sent stops too, it is the relay: see the tasks alarm).
+# VPC drops them (if relay.probes.sent stops too, it is the relay: see the tasks alarm). Micrometer publishes a
+# gauge as NAME.value (AlarmMetricNamesIT checks every name here against what the relay and canary publish).
 resource "aws_cloudwatch_metric_alarm" "canary_path" {
   for_each = var.canary.enabled ? local.feeds_by_name : {}
 
   alarm_name          = "${var.name}-${each.key}-canary-path"
   alarm_description   = "Feed ${each.key}: the canary hears the probes of fewer relays than run (canary.feed.paths.up). docs/probes.md, \"From alarm fired to the broken hop\"."
   namespace           = var.metrics_namespace
-  metric_name         = "canary.feed.paths.up"
+  metric_name         = "canary.feed.paths.up.value"
   dimensions          = { feed = each.key, service = var.canary.service }
   statistic           = "Minimum"
   period              = local.alarm_period_seconds
@@ -318,10 +319,33 @@ resource "aws_cloudwatch_metric_alarm" "slo_fast_burn" {
     id = "up"
     metric {
       namespace   = var.metrics_namespace
-      metric_name = "canary.feed.paths.up"
+      metric_name = "canary.feed.paths.up.value"
       dimensions  = { feed = each.key, service = var.canary.service }
       stat        = "Maximum"
       period      = local.alarm_period_seconds
     }
   }
+}
+
+# The latency SLO: the canary's p99 one-way latency of the feed's probes (all relays; relay clock to canary clock,
+# docs/probes.md: accuracy) above latency_p99_ms in 3 of 5 minutes. Micrometer publishes the percentile as a gauge
+# NAME.percentile with a phi dimension, in milliseconds. No data (no probes) is the path alarm's business.
+resource "aws_cloudwatch_metric_alarm" "canary_latency" {
+  for_each = var.canary.enabled ? local.feeds_by_name : {}
+
+  alarm_name          = "${var.name}-${each.key}-canary-latency"
+  alarm_description   = "Feed ${each.key}: p99 one-way latency of probes, relay to canary, above ${var.canary.latency_p99_ms} ms in 3 of 5 minutes (canary.feed.latency). docs/metrics.md, SLOs."
+  namespace           = var.metrics_namespace
+  metric_name         = "canary.feed.latency.percentile.value"
+  dimensions          = { feed = each.key, phi = "0.99", service = var.canary.service }
+  statistic           = "Maximum"
+  period              = local.alarm_period_seconds
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.canary.latency_p99_ms
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = local.tags
 }

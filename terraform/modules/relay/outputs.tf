@@ -127,6 +127,9 @@ output "alarm_names" {
     no_datagrams     = [for a in aws_cloudwatch_metric_alarm.no_datagrams : a.alarm_name]
     protocol_errors  = [for a in aws_cloudwatch_metric_alarm.protocol_errors : a.alarm_name]
     sequence_gaps    = [for a in aws_cloudwatch_metric_alarm.sequence_gaps : a.alarm_name]
+    canary_path      = [for a in aws_cloudwatch_metric_alarm.canary_path : a.alarm_name]
+    slo_fast_burn    = [for a in aws_cloudwatch_metric_alarm.slo_fast_burn : a.alarm_name]
+    canary_latency   = [for a in aws_cloudwatch_metric_alarm.canary_latency : a.alarm_name]
   }
 }
 

@@ -720,18 +720,24 @@ variable "canary" {
     Alarms on what a relay-canary (docs/probes.md) in a customer-like VPC publishes to CloudWatch under
     metrics_namespace with dimension service = service: per feed a path alarm (fewer relays' probes reach the
     canary than run, for 2 minutes) and a fast SLO burn alarm (bad minutes, when no relay's probes arrive, at 14.4
-    times the rate the monthly budget of slo_target allows, over an hour). Needs probes.group.
+    times the rate the monthly budget of slo_target allows, over an hour), and a latency alarm (the p99 one-way latency
+    of the feed's probes above latency_p99_ms in 3 of 5 minutes). Needs probes.group.
   EOT
   type = object({
-    enabled    = optional(bool, false)
-    service    = optional(string, "mcast-canary")
-    slo_target = optional(number, 0.999)
+    enabled        = optional(bool, false)
+    service        = optional(string, "mcast-canary")
+    slo_target     = optional(number, 0.999)
+    latency_p99_ms = optional(number, 5)
   })
   default = {}
 
   validation {
     condition     = var.canary.slo_target > 0.9 && var.canary.slo_target < 1
     error_message = "canary.slo_target must lie between 0.9 and 1 (exclusive), such as 0.999."
+  }
+  validation {
+    condition     = var.canary.latency_p99_ms > 0 && var.canary.latency_p99_ms <= 1000
+    error_message = "canary.latency_p99_ms must lie in (0, 1000] milliseconds, such as 5."
   }
   validation {
     condition     = !var.canary.enabled || var.probes.group != null

@@ -677,7 +677,7 @@ run "recovery_archive_on_the_host_replay_port_from_customers_only" {
     error_message = "The host's root volume must grow by archive_volume_gib (20) with recovery on."
   }
   assert {
-    condition     = toset([for a in aws_cloudwatch_metric_alarm.recording_broken : "${a.metric_name}:${a.dimensions.feed}:${a.threshold}:${a.treat_missing_data}"]) == toset(["relay.recovery.recording:test:2:breaching", "relay.recovery.recording:prod:2:breaching"])
+    condition     = toset([for a in aws_cloudwatch_metric_alarm.recording_broken : "${a.metric_name}:${a.dimensions.feed}:${a.threshold}:${a.treat_missing_data}"]) == toset(["relay.recovery.recording.value:test:2:breaching", "relay.recovery.recording.value:prod:2:breaching"])
     error_message = "Each feed must have an alarm on its recording, below the relay count, missing data breaching."
   }
 }
@@ -876,7 +876,7 @@ run "canary_path_and_slo_burn_alarms_per_feed" {
   assert {
     condition = (length(aws_cloudwatch_metric_alarm.canary_path) == 2 &&
       toset([for k, a in aws_cloudwatch_metric_alarm.canary_path : "${k}:${a.metric_name}:${a.dimensions.feed}:${a.dimensions.service}:${a.comparison_operator}:${a.threshold}:${a.treat_missing_data}"]) ==
-    toset(["test:canary.feed.paths.up:test:mcast-canary:LessThanThreshold:2:breaching", "prod:canary.feed.paths.up:prod:mcast-canary:LessThanThreshold:2:breaching"]))
+    toset(["test:canary.feed.paths.up.value:test:mcast-canary:LessThanThreshold:2:breaching", "prod:canary.feed.paths.up.value:prod:mcast-canary:LessThanThreshold:2:breaching"]))
     error_message = "Each feed must alarm when the canary hears fewer relays than run."
   }
   assert {
@@ -884,6 +884,21 @@ run "canary_path_and_slo_burn_alarms_per_feed" {
     alltrue([for k, a in aws_cloudwatch_metric_alarm.slo_fast_burn : a.evaluation_periods == 60 && a.datapoints_to_alarm == 9 && one([for q in a.metric_query : q.expression if q.return_data == true]) == "IF(up < 1, 1, 0)"]))
     error_message = "Each feed must alarm on a fast SLO burn: at 99 % a month's budget is 432 minutes, 2 % of it 9 bad minutes in an hour."
   }
+  assert {
+    condition = (length(aws_cloudwatch_metric_alarm.canary_latency) == 2 &&
+      toset([for k, a in aws_cloudwatch_metric_alarm.canary_latency : "${k}:${a.metric_name}:${a.dimensions.feed}:${a.dimensions.phi}:${a.comparison_operator}:${a.threshold}:${a.treat_missing_data}"]) ==
+    toset(["test:canary.feed.latency.percentile.value:test:0.99:GreaterThanThreshold:5:notBreaching", "prod:canary.feed.latency.percentile.value:prod:0.99:GreaterThanThreshold:5:notBreaching"]))
+    error_message = "Each feed must alarm when the p99 of its probes' one-way latency exceeds canary.latency_p99_ms (5 ms by default)."
+  }
+}
+
+run "canary_latency_threshold_out_of_range" {
+  command = plan
+  variables {
+    probes = { group = "239.255.0.100:6999" }
+    canary = { enabled = true, latency_p99_ms = 0 }
+  }
+  expect_failures = [var.canary]
 }
 
 run "canary_needs_probes" {

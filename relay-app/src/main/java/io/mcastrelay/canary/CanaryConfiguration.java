@@ -173,6 +173,11 @@ class CanaryConfiguration {
                 .description("One-way latency of probes, relay's clock to the canary's (docs/probes.md: accuracy)")
                 .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1))
                 .register(registry).record(Math.max(0, latencyNs), TimeUnit.NANOSECONDS);
+            // per feed, whatever the relays' names: what the latency alarm and SLO watch
+            Timer.builder("canary.feed.latency").tag("feed", path.feed())
+                .description("One-way latency of the feed's probes from every relay (docs/probes.md: accuracy)")
+                .publishPercentiles(0.99).distributionStatisticExpiry(Duration.ofMinutes(1))
+                .register(registry).record(Math.max(0, latencyNs), TimeUnit.NANOSECONDS);
             if (lost > 0) {
                 LOG.warn("canary: {} probe(s) from relay '{}' for feed '{}' lost on the path", lost, path.relayId(),
                     path.feed());
