@@ -126,10 +126,8 @@ public final class RelayProbe {
         if (bytes.length < 1 || bytes.length > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException(what + " '" + value + "' must be 1 to 64 bytes");
         }
-        for (final byte b : bytes) {
-            if (b < 0x21 || b > 0x7E) {
-                throw new IllegalArgumentException(what + " '" + value + "' must be printable US-ASCII");
-            }
+        if (!WireNames.isPrintableAscii(bytes)) {
+            throw new IllegalArgumentException(what + " '" + value + "' must be printable US-ASCII");
         }
         return bytes;
     }

@@ -156,10 +156,8 @@ public final class ReplayFrames {
         }
         final byte[] feed = new byte[length - FEED_OFFSET];
         buffer.getBytes(offset + FEED_OFFSET, feed);
-        for (final byte b : feed) {
-            if (b < 0x21 || b > 0x7E) {
-                throw new IllegalArgumentException("feed name is not printable US-ASCII");
-            }
+        if (!WireNames.isPrintableAscii(feed)) {
+            throw new IllegalArgumentException("feed name is not printable US-ASCII");
         }
         return new Request(startKind, endKind, group, port, buffer.getLong(offset + START_OFFSET, BIG_ENDIAN),
             buffer.getLong(offset + END_OFFSET, BIG_ENDIAN), buffer.getLong(offset + REQUEST_ID_OFFSET, BIG_ENDIAN),
