@@ -63,14 +63,14 @@ class ProbesNetworkIT {
         final long cutNs = System.nanoTime();
         network.exec(network.bridgeNamespace(), RelayProcess.executable("ip"), "link", "set", canaryHost.port(),
             "down");
-        assertThat(ReceiverProcess.await(() -> health(network, canaryHost).status() == 503, 10_000))
+        assertThat(ReceiverProcess.await(() -> health(canaryHost).status() == 503, 10_000))
             .as("the canary goes DOWN").isTrue();
         final long downMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutNs);
-        final String down = health(network, canaryHost).body();
+        final String down = health(canaryHost).body();
         assertThat(down).contains("\"relay-a/md\":\"down: no probe for")
             .contains("if relay.probes.sent still rises on relay-a the path drops them");
         assertThat(downMs).as("down within stale-after plus a second").isLessThan(STALE_AFTER_MS + 1000);
-        assertThat(metric(network, canaryHost, "canary_path_up", "relay=\"relay-a\"")).isZero();
+        assertThat(metric(canaryHost, "canary_path_up", "relay=\"relay-a\"")).isZero();
         // ... while every relay signal stays green: ready, probes and datagrams still sent, no probe error
         Thread.sleep(1000);
         assertThat(relay.readiness().status()).isEqualTo(200);
@@ -81,12 +81,12 @@ class ProbesNetworkIT {
         final long restoreNs = System.nanoTime();
         network.exec(network.bridgeNamespace(), RelayProcess.executable("ip"), "link", "set", canaryHost.port(),
             "up");
-        assertThat(ReceiverProcess.await(() -> health(network, canaryHost).status() == 200, 30_000))
-            .as("the canary comes back UP; %s", health(network, canaryHost).body()).isTrue();
+        assertThat(ReceiverProcess.await(() -> health(canaryHost).status() == 200, 30_000))
+            .as("the canary comes back UP; %s", health(canaryHost).body()).isTrue();
         final long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restoreNs);
-        final double lost = metric(network, canaryHost, "canary_probes_lost_total", "relay=\"relay-a\"");
+        final double lost = metric(canaryHost, "canary_probes_lost_total", "relay=\"relay-a\"");
         assertThat(lost).as("the probes sent while the path was cut are counted lost").isGreaterThan(10);
-        assertThat(metric(network, canaryHost, "canary_path_up", "relay=\"relay-a\"")).isEqualTo(1.0);
+        assertThat(metric(canaryHost, "canary_path_up", "relay=\"relay-a\"")).isEqualTo(1.0);
         System.out.printf("[ProbesNetworkIT] path cut: canary DOWN after %d ms (stale-after %d ms), relay ready and "
             + "sending probes throughout; restored: UP after %d ms, %.0f probes counted lost%n", downMs, STALE_AFTER_MS,
             upMs, lost);
@@ -112,10 +112,10 @@ class ProbesNetworkIT {
             "{ type filter hook forward priority 0; }");
         network.exec(bridge, nft, "add", "rule", "bridge", "tgw", "forward", "ip", "daddr", GROUP, "udp", "dport",
             String.valueOf(UDP_PORT), "counter", "drop");
-        assertThat(ReceiverProcess.await(() -> health(network, canaryHost).status() == 503, 10_000))
-            .as("the canary goes DOWN; %s", health(network, canaryHost).body()).isTrue();
+        assertThat(ReceiverProcess.await(() -> health(canaryHost).status() == 503, 10_000))
+            .as("the canary goes DOWN; %s", health(canaryHost).body()).isTrue();
         final long downMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dropNs);
-        final String down = health(network, canaryHost).body();
+        final String down = health(canaryHost).body();
         assertThat(downMs).as("the group down within stale-after plus a second").isLessThan(STALE_AFTER_MS + 1000);
         assertThat(down).as("the group is silent while its relay sends, the probe path is up")
             .contains(FEED_GROUP_DETAIL + "down: nothing for").contains("the path drops this group")
@@ -126,17 +126,17 @@ class ProbesNetworkIT {
         assertThat(relaySays).as("what relay-a's probes say it sends (the sender's 500/s)").isGreaterThan(250);
 
         // the canary's meters tell the same: the probe path up, the relay sending, the group's datagrams stopped
-        final double received = metric(network, canaryHost, "canary_group_datagrams_total", "feed=\"md\"");
-        final double probes = metric(network, canaryHost, "canary_probes_received_total", "relay=\"relay-a\"");
+        final double received = metric(canaryHost, "canary_group_datagrams_total", "feed=\"md\"");
+        final double probes = metric(canaryHost, "canary_probes_received_total", "relay=\"relay-a\"");
         Thread.sleep(1000);
-        assertThat(metric(network, canaryHost, "canary_group_datagrams_total", "feed=\"md\"")).isEqualTo(received);
-        assertThat(metric(network, canaryHost, "canary_group_age_seconds", "feed=\"md\""))
+        assertThat(metric(canaryHost, "canary_group_datagrams_total", "feed=\"md\"")).isEqualTo(received);
+        assertThat(metric(canaryHost, "canary_group_age_seconds", "feed=\"md\""))
             .isGreaterThan(STALE_AFTER_MS / 1000.0);
-        assertThat(metric(network, canaryHost, "canary_probes_received_total", "relay=\"relay-a\""))
+        assertThat(metric(canaryHost, "canary_probes_received_total", "relay=\"relay-a\""))
             .as("probes still arrive").isGreaterThan(probes + 5);
-        assertThat(metric(network, canaryHost, "canary_path_up", "relay=\"relay-a\"")).isEqualTo(1.0);
-        assertThat(metric(network, canaryHost, "canary_feed_paths_up", "feed=\"md\"")).isEqualTo(1.0);
-        assertThat(metric(network, canaryHost, "canary_relay_frames", "relay=\"relay-a\"")).isGreaterThan(250);
+        assertThat(metric(canaryHost, "canary_path_up", "relay=\"relay-a\"")).isEqualTo(1.0);
+        assertThat(metric(canaryHost, "canary_feed_paths_up", "feed=\"md\"")).isEqualTo(1.0);
+        assertThat(metric(canaryHost, "canary_relay_frames", "relay=\"relay-a\"")).isGreaterThan(250);
         // ... the relay's own signals stay green: ready, the group's datagrams and the probes sent, no probe error
         assertThat(relay.readiness().status()).isEqualTo(200);
         assertThat(relay.metric("relay_egress_datagrams_total", "feed=\"md\""))
@@ -154,12 +154,12 @@ class ProbesNetworkIT {
         // the drop ends
         final long restoreNs = System.nanoTime();
         network.exec(bridge, nft, "delete", "table", "bridge", "tgw");
-        assertThat(ReceiverProcess.await(() -> health(network, canaryHost).status() == 200, 10_000))
-            .as("the canary comes back UP; %s", health(network, canaryHost).body()).isTrue();
+        assertThat(ReceiverProcess.await(() -> health(canaryHost).status() == 200, 10_000))
+            .as("the canary comes back UP; %s", health(canaryHost).body()).isTrue();
         final long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restoreNs);
         assertThat(upMs).as("up within a second: the next datagram is 2 ms away").isLessThan(1000);
-        assertThat(health(network, canaryHost).body()).contains(FEED_GROUP_DETAIL + "up:");
-        assertThat(metric(network, canaryHost, "canary_group_datagrams_total", "feed=\"md\""))
+        assertThat(health(canaryHost).body()).contains(FEED_GROUP_DETAIL + "up:");
+        assertThat(metric(canaryHost, "canary_group_datagrams_total", "feed=\"md\""))
             .isGreaterThan(received);
         System.out.printf("[ProbesNetworkIT] feed group %s dropped on the bridge: canary DOWN after %d ms (stale-after "
             + "%d ms) naming the group while relay-a says it sends %d/s and its probes arrive; the bridge dropped %d "
@@ -190,10 +190,9 @@ class ProbesNetworkIT {
             "relay.feeds[0].allowed-sources[0]=" + network.host(DC).address() + "/32",
             "relay.feeds[0].destinations[0]=" + FEED_GROUP);
         cleanup.add(relay);
-        assertThat(relay.awaitReady(60, TimeUnit.SECONDS)).as("relay ready; log:%n%s", relay.output()).isTrue();
 
         final Path canaryLog = Files.createTempFile(network.directory(), "canary", ".log");
-        // the shipped script, as an operator runs it; the network stops it on close
+        // the shipped script, as an operator runs it, started beside the relay; the network stops it on close
         network.start(canaryHost.namespace(), List.of("env", "RELAY_JAR=" + RelayProcess.JAR,
             "RELAY_JAVA=" + Path.of(System.getProperty("java.home"), "bin", "java"), "JAVA_OPTS=-Xmx128m",
             Path.of("..", "bin", "relay-canary").toAbsolutePath().normalize().toString(),
@@ -203,44 +202,32 @@ class ProbesNetworkIT {
             "--canary.feed-groups[0].group=" + FEED_GROUP,
             "--canary.stale-after=" + STALE_AFTER_MS + "ms",
             "--server.port=" + CANARY_PORT), canaryLog);
+        assertThat(relay.awaitReady(60, TimeUnit.SECONDS)).as("relay ready; log:%n%s", relay.output()).isTrue();
 
         final JavaProcess sender = JavaProcess.start(network.host(DC).namespace(), RelaySender.class,
             "--host", relayHost.address(), "--port", String.valueOf(FEED_PORT), "--dest", FEED_GROUP,
             "--rate", "500", "--duration-seconds", "120", "--payload-bytes", "100");
         cleanup.add(sender);
 
-        assertThat(ReceiverProcess.await(() -> health(network, canaryHost).status() == 200 &&
-            health(network, canaryHost).body().contains("\"relay-a/md\":\"up"), 60_000))
+        assertThat(ReceiverProcess.await(() -> health(canaryHost).status() == 200 &&
+            health(canaryHost).body().contains("\"relay-a/md\":\"up"), 60_000))
             .as("the canary hears relay-a's probes; canary log:%n%s", log(canaryLog)).isTrue();
-        assertThat(health(network, canaryHost).body()).contains(FEED_GROUP_DETAIL + "up");
+        assertThat(health(canaryHost).body()).contains(FEED_GROUP_DETAIL + "up");
         return new Scene(network, relay, canaryHost);
     }
 
-    private static RelayProcess.Response health(final MulticastNetwork network, final MulticastNetwork.Host host) {
+    /** The canary's {@code /actuator/health}, or status -1 while it does not answer. */
+    private static RelayProcess.Response health(final MulticastNetwork.Host host) {
         try {
-            final String out = network.exec(host.namespace(), "timeout", "3", "bash", "-c",
-                "exec 3<>/dev/tcp/127.0.0.1/" + CANARY_PORT + " && printf 'GET /actuator/health HTTP/1.0\\r\\n"
-                    + "Host: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3");
-            final String[] statusLine = out.substring(0, out.indexOf('\r')).split(" ");
-            final int bodyStart = out.indexOf("\r\n\r\n");
-            return new RelayProcess.Response(Integer.parseInt(statusLine[1]),
-                bodyStart < 0 ? "" : out.substring(bodyStart + 4));
+            return RelayProcess.getInNamespace(host.namespace(), CANARY_PORT, "/actuator/health");
         } catch (final IOException | InterruptedException | RuntimeException ex) {
             return new RelayProcess.Response(-1, ex.toString());
         }
     }
 
-    private static double metric(final MulticastNetwork network, final MulticastNetwork.Host host, final String name,
-        final String labels) throws IOException, InterruptedException {
-        final String out = network.exec(host.namespace(), "timeout", "3", "bash", "-c",
-            "exec 3<>/dev/tcp/127.0.0.1/" + CANARY_PORT + " && printf 'GET /actuator/prometheus HTTP/1.0\\r\\n"
-                + "Host: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3");
-        for (final String line : out.split("\n")) {
-            if (line.startsWith(name + "{") && line.contains(labels)) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
-            }
-        }
-        throw new IllegalStateException(name + " with " + labels + " not in the canary's scrape");
+    private static double metric(final MulticastNetwork.Host host, final String name, final String labels)
+        throws IOException, InterruptedException {
+        return RelayProcess.getInNamespace(host.namespace(), CANARY_PORT, "/actuator/prometheus").sample(name, labels);
     }
 
     private static String log(final Path file) {

@@ -148,37 +148,45 @@ final class RelayProcess implements AutoCloseable {
 
     /** Scrapes one Prometheus sample from the management port, for example {@code relay_ingress_frames_total}. */
     double metric(final String name, final String labels) throws IOException, InterruptedException {
-        final String body = get(managementPort, "/actuator/prometheus").body();
-        for (final String line : body.split("\n")) {
-            if (line.startsWith(name + "{") && line.contains(labels)) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        throw new IllegalStateException(name + " with " + labels + " not found");
+        return get(managementPort, "/actuator/prometheus").sample(name, labels);
     }
 
     private Response get(final int port, final String path) throws IOException, InterruptedException {
-        final String url = "http://127.0.0.1:" + port + path;
-        if (namespace == null) {
-            final HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+        if (namespace != null) {
+            return getInNamespace(namespace, port, path);
         }
-        return executable("curl") != null ? curlInNamespace(url) : devTcpInNamespace(port, path);
+        final HttpResponse<String> response = http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body());
+    }
+
+    /**
+     * {@code GET http://127.0.0.1:PORT/PATH} from inside a network namespace, as any process there would (the
+     * relay's, the canary's): with curl if installed, else HTTP/1.0 through bash's /dev/tcp.
+     *
+     * @throws IOException if nothing answers within a few seconds (not listening yet, or gone).
+     */
+    static Response getInNamespace(final String namespace, final int port, final String path)
+        throws IOException, InterruptedException {
+        return executable("curl") != null ? curlInNamespace(namespace, "http://127.0.0.1:" + port + path)
+            : devTcpInNamespace(namespace, port, path);
     }
 
     /** curl inside the namespace: the body, then the status on a line of its own. */
-    private Response curlInNamespace(final String url) throws IOException, InterruptedException {
-        final String out = runInNamespace(
+    private static Response curlInNamespace(final String namespace, final String url)
+        throws IOException, InterruptedException {
+        final String out = runInNamespace(namespace,
             List.of("curl", "-s", "--max-time", "3", "-o", "-", "-w", "\n%{http_code}", url));
         final int lastLine = out.lastIndexOf('\n');
         return new Response(Integer.parseInt(out.substring(lastLine + 1).trim()), out.substring(0, lastLine));
     }
 
     /** Without curl: HTTP/1.0 (no chunking, the server closes) through bash's /dev/tcp inside the namespace. */
-    private Response devTcpInNamespace(final int port, final String path) throws IOException, InterruptedException {
-        final String out = runInNamespace(List.of("timeout", "3", "bash", "-c",
+    private static Response devTcpInNamespace(final String namespace, final int port, final String path)
+        throws IOException, InterruptedException {
+        final String out = runInNamespace(namespace, List.of("timeout", "3", "bash", "-c",
             "exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf 'GET " + path
                 + " HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3"));
         final String[] statusLine = out.substring(0, out.indexOf('\r')).split(" ");
@@ -186,7 +194,8 @@ final class RelayProcess implements AutoCloseable {
         return new Response(Integer.parseInt(statusLine[1]), bodyStart < 0 ? "" : out.substring(bodyStart + 4));
     }
 
-    private String runInNamespace(final List<String> command) throws IOException, InterruptedException {
+    private static String runInNamespace(final String namespace, final List<String> command)
+        throws IOException, InterruptedException {
         final List<String> all = new ArrayList<>(List.of(ip(), "netns", "exec", namespace));
         all.addAll(command);
         final Process probe = new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -247,5 +256,20 @@ final class RelayProcess implements AutoCloseable {
      * @param body   the body.
      */
     record Response(int status, String body) {
+        /**
+         * One sample of a Prometheus scrape in the body.
+         *
+         * @param name   the sample's name, such as {@code relay_ingress_frames_total}.
+         * @param labels text its labels contain, such as {@code feed="md"}; the first sample that matches counts.
+         * @throws IllegalStateException if there is none.
+         */
+        double sample(final String name, final String labels) {
+            for (final String line : body.split("\n")) {
+                if (line.startsWith(name + "{") && line.contains(labels)) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+                }
+            }
+            throw new IllegalStateException(name + " with " + labels + " not found in the scrape");
+        }
     }
 }
