@@ -178,3 +178,40 @@ resource "aws_vpc_security_group_egress_rule" "replay" {
   to_port           = var.replay.port
   cidr_ipv4         = each.key
 }
+
+# --- network ACL rules (network_acl) --------------------------------------------------------------
+# A NACL is stateless and applies to multicast (the Transit Gateway sits outside the subnet): the relay's datagrams,
+# the TGW's IGMP queries and the subscribers' joins must each be allowed, and the replay connection both ways.
+
+locals {
+  nacl_rules = var.network_acl == null ? [] : concat(
+    [for p in setproduct(var.source_cidrs, local.ports) :
+    { egress = false, protocol = "udp", from = p[1], to = p[1], cidr = p[0] }],
+    [{ egress = false, protocol = "2", from = 0, to = 0, cidr = "0.0.0.0/32" }],
+    [{ egress = true, protocol = "2", from = 0, to = 0, cidr = "224.0.0.0/4" }],
+    var.replay == null ? [] : flatten([for c in var.source_cidrs : [
+      { egress = true, protocol = "tcp", from = var.replay.port, to = var.replay.port, cidr = c },
+      { egress = false, protocol = "tcp", from = 1024, to = 65535, cidr = c },
+    ]]),
+  )
+}
+
+resource "aws_network_acl_rule" "multicast" {
+  for_each = { for i, r in local.nacl_rules : tostring(var.network_acl.first_rule_number + i) => r }
+
+  network_acl_id = var.network_acl.id
+  rule_number    = tonumber(each.key)
+  egress         = each.value.egress
+  protocol       = each.value.protocol
+  rule_action    = "allow"
+  cidr_block     = each.value.cidr
+  from_port      = each.value.from
+  to_port        = each.value.to
+
+  lifecycle {
+    precondition {
+      condition     = length(local.nacl_rules) <= 100
+      error_message = "network_acl: ${length(local.nacl_rules)} rules are needed, more than the 100 the module numbers from first_rule_number (fewer source_cidrs or group ports)."
+    }
+  }
+}

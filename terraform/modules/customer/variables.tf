@@ -145,6 +145,24 @@ variable "replay" {
   }
 }
 
+variable "network_acl" {
+  description = "The network ACL of the subscribers' subnets, when it is not the VPC's default allow-all: the module adds the rules multicast needs (NACLs are stateless and apply to multicast), numbered from first_rule_number: UDP in from source_cidrs to each group port, IGMP in from 0.0.0.0/32 (queries), IGMP out to 224.0.0.0/4 (joins, leaves), and with replay the replay port out to source_cidrs and its answers in. null: no rules added (the NACL must allow the same: terraform/README.md, \"Network ACLs\")."
+  type = object({
+    id                = string
+    first_rule_number = optional(number, 200)
+  })
+  default = null
+
+  validation {
+    condition     = var.network_acl == null || try(can(regex("^acl-[0-9a-f]{8,17}$", var.network_acl.id)), false)
+    error_message = "network_acl.id must look like acl-0123456789abcdef0."
+  }
+  validation {
+    condition     = var.network_acl == null || try(var.network_acl.first_rule_number >= 1 && var.network_acl.first_rule_number + 100 <= 32766 && floor(var.network_acl.first_rule_number) == var.network_acl.first_rule_number, false)
+    error_message = "network_acl.first_rule_number must be a whole number from 1 to 32666 (the module numbers up to 100 rules from it, below AWS's 32766)."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)
