@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# What CI needs for the docker-tagged tests (relay-system-tests' DockerImageIT), idempotent, safe to run again:
+# What CI needs for the docker-tagged tests (relay-system-tests' DockerImageIT and ComposeDemoIT), idempotent, safe
+# to run again:
 #
 #   docker/ci-docker.sh [setup]   install Docker's engine from Debian's packages (docker.io) if dockerd is missing,
-#                                 start dockerd if no engine answers (and leave it running; its log is
-#                                 $DOCKERD_LOG, /var/log/dockerd.log), wait until it answers, then build the local
-#                                 base image (docker/build-base-image.sh)
-#   docker/ci-docker.sh check     after the build: fail unless DockerImageIT ran, with no test skipped or failed
+#                                 and Debian's Compose (docker-compose 1.29) if neither `docker compose` nor
+#                                 `docker-compose` runs; start dockerd if no engine answers (and leave it running; its
+#                                 log is $DOCKERD_LOG, /var/log/dockerd.log), wait until it answers, then build the
+#                                 local base image (docker/build-base-image.sh)
+#   docker/ci-docker.sh check     after the build: fail unless both tests ran, with no test skipped or failed
 #
 # Needs root. The tests also need, where this runs inside a container (a /.dockerenv) and no registry is reachable:
 #   export TESTCONTAINERS_HOST_OVERRIDE=localhost TESTCONTAINERS_RYUK_DISABLED=true
@@ -19,6 +21,12 @@ setup() {
     echo "ci-docker: installing docker.io"
     apt-get update -q >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >/dev/null
+  fi
+  # ComposeDemoIT runs docker/compose.yaml; bookworm packages no Compose v2 plugin, its docker-compose runs the file
+  if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
+    echo "ci-docker: installing docker-compose"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose >/dev/null
   fi
   if ! docker info >/dev/null 2>&1; then
     local log="${DOCKERD_LOG:-/var/log/dockerd.log}"
@@ -45,9 +53,16 @@ setup() {
 }
 
 check() {
-  local report=relay-system-tests/target/failsafe-reports/TEST-io.mcastrelay.app.DockerImageIT.xml
+  local test
+  for test in DockerImageIT ComposeDemoIT; do
+    check_report "$test"
+  done
+}
+
+check_report() {
+  local report=relay-system-tests/target/failsafe-reports/TEST-io.mcastrelay.app.$1.xml
   if [ ! -f "$report" ]; then
-    echo "ci-docker: DockerImageIT did not run (no $report)" >&2
+    echo "ci-docker: $1 did not run (no $report)" >&2
     exit 1
   fi
   local suite
@@ -58,10 +73,10 @@ check() {
   failures=$(sed -n 's/.* failures="\([0-9]*\)".*/\1/p' <<<"$suite")
   errors=$(sed -n 's/.* errors="\([0-9]*\)".*/\1/p' <<<"$suite")
   if [ "${tests:-0}" -eq 0 ] || [ "${skipped:-1}" -ne 0 ] || [ "${failures:-1}" -ne 0 ] || [ "${errors:-1}" -ne 0 ]; then
-    echo "ci-docker: DockerImageIT must run here: tests=$tests skipped=$skipped failures=$failures errors=$errors" >&2
+    echo "ci-docker: $1 must run here: tests=$tests skipped=$skipped failures=$failures errors=$errors" >&2
     exit 1
   fi
-  echo "ci-docker: DockerImageIT ran $tests tests, none skipped"
+  echo "ci-docker: $1 ran $tests tests, none skipped"
 }
 
 case "${1:-setup}" in

@@ -374,7 +374,7 @@ class DockerImageIT {
     }
 
     /** Skips with the reason unless the condition holds; on CI ({@code CI=true}) fails instead. */
-    private static void require(final boolean condition, final String reason) {
+    static void require(final boolean condition, final String reason) {
         if (!condition) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(reason + "; on CI (CI=true) the docker tests must run, not skip");
