@@ -122,6 +122,10 @@ public final class RelayProbe {
     }
 
     private static byte[] name(final String what, final String value) {
+        // getBytes would turn a character outside US-ASCII into '?', which is printable: refuse it first
+        if (!StandardCharsets.US_ASCII.newEncoder().canEncode(value)) {
+            throw new IllegalArgumentException(what + " '" + value + "' must be printable US-ASCII");
+        }
         final byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length < 1 || bytes.length > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException(what + " '" + value + "' must be 1 to 64 bytes");

@@ -53,5 +53,7 @@ class RelayProbeTest {
             .withMessageContaining("1 to 64 bytes");
         assertThatIllegalArgumentException().isThrownBy(() -> RelayProbe.writeNames(buffer, 0, "a b", "prod"))
             .withMessageContaining("printable");
+        assertThatIllegalArgumentException().isThrownBy(() -> RelayProbe.writeNames(buffer, 0, "relé", "prod"))
+            .as("not sent as 'rel?'").withMessageContaining("printable");
     }
 }
