@@ -165,8 +165,7 @@ resource "aws_autoscaling_group" "host" {
     aws_vpc_endpoint.s3,
     aws_vpc_security_group_egress_rule.host_https,
     aws_vpc_security_group_egress_rule.host_s3,
-    aws_network_acl.relay,
-    aws_network_acl.endpoints,
+    aws_network_acl.this,
   ]
 }
 

@@ -61,14 +61,29 @@ locals {
   { protocol = "tcp", from = 1024, to = 65535, cidr = cidr, action = "allow", what = "return to the relay subnets" }]
 }
 
-resource "aws_network_acl" "relay" {
-  count = var.manage_network_acls ? 1 : 0
+# One NACL per kind of subnet the module creates, with the rules above.
+locals {
+  network_acls = !var.manage_network_acls ? {} : merge(
+    {
+      relay = { subnet_ids = local.host_subnet_ids, ingress = local.relay_nacl_ingress, egress = local.relay_nacl_egress }
+      nlb = { subnet_ids = [for az in sort(keys(var.nlb_subnets)) : aws_subnet.nlb[az].id],
+      ingress = local.nlb_nacl_ingress, egress = local.nlb_nacl_egress }
+    },
+    var.service_access.mode != "endpoints" ? {} : {
+      endpoints = { subnet_ids = [for az in sort(keys(aws_subnet.endpoints)) : aws_subnet.endpoints[az].id],
+      ingress = local.endpoints_nacl_ingress, egress = local.endpoints_nacl_egress }
+    },
+  )
+}
+
+resource "aws_network_acl" "this" {
+  for_each = local.network_acls
 
   vpc_id     = var.vpc_id
-  subnet_ids = local.host_subnet_ids
+  subnet_ids = each.value.subnet_ids
 
   dynamic "ingress" {
-    for_each = local.relay_nacl_ingress
+    for_each = each.value.ingress
     content {
       rule_no    = 100 + ingress.key
       protocol   = ingress.value.protocol
@@ -80,7 +95,7 @@ resource "aws_network_acl" "relay" {
   }
 
   dynamic "egress" {
-    for_each = local.relay_nacl_egress
+    for_each = each.value.egress
     content {
       rule_no    = 100 + egress.key
       protocol   = egress.value.protocol
@@ -91,78 +106,12 @@ resource "aws_network_acl" "relay" {
     }
   }
 
-  tags = merge(local.tags, { Name = "${var.name}-relay" })
+  tags = merge(local.tags, { Name = "${var.name}-${each.key}" })
 
   lifecycle {
     precondition {
-      condition     = length(local.relay_nacl_ingress) <= 20 && length(local.relay_nacl_egress) <= 20
-      error_message = "manage_network_acls: the relay subnets' NACL needs ${length(local.relay_nacl_ingress)} inbound and ${length(local.relay_nacl_egress)} outbound rules, over the default quota of 20 each way (fewer exchange_cidrs, customer_cidrs or destinations; or raise the quota and manage the NACL yourself)."
+      condition     = length(each.value.ingress) <= 20 && length(each.value.egress) <= 20
+      error_message = "manage_network_acls: the ${each.key} subnets' NACL needs ${length(each.value.ingress)} inbound and ${length(each.value.egress)} outbound rules, over the default quota of 20 each way (fewer exchange_cidrs, customer_cidrs or destinations; or raise the quota and manage the NACL yourself)."
     }
   }
-}
-
-resource "aws_network_acl" "nlb" {
-  count = var.manage_network_acls ? 1 : 0
-
-  vpc_id     = var.vpc_id
-  subnet_ids = [for az in sort(keys(var.nlb_subnets)) : aws_subnet.nlb[az].id]
-
-  dynamic "ingress" {
-    for_each = local.nlb_nacl_ingress
-    content {
-      rule_no    = 100 + ingress.key
-      protocol   = ingress.value.protocol
-      action     = ingress.value.action
-      cidr_block = ingress.value.cidr
-      from_port  = ingress.value.from
-      to_port    = ingress.value.to
-    }
-  }
-
-  dynamic "egress" {
-    for_each = local.nlb_nacl_egress
-    content {
-      rule_no    = 100 + egress.key
-      protocol   = egress.value.protocol
-      action     = egress.value.action
-      cidr_block = egress.value.cidr
-      from_port  = egress.value.from
-      to_port    = egress.value.to
-    }
-  }
-
-  tags = merge(local.tags, { Name = "${var.name}-nlb" })
-}
-
-resource "aws_network_acl" "endpoints" {
-  count = var.manage_network_acls && var.service_access.mode == "endpoints" ? 1 : 0
-
-  vpc_id     = var.vpc_id
-  subnet_ids = [for az in sort(keys(aws_subnet.endpoints)) : aws_subnet.endpoints[az].id]
-
-  dynamic "ingress" {
-    for_each = local.endpoints_nacl_ingress
-    content {
-      rule_no    = 100 + ingress.key
-      protocol   = ingress.value.protocol
-      action     = ingress.value.action
-      cidr_block = ingress.value.cidr
-      from_port  = ingress.value.from
-      to_port    = ingress.value.to
-    }
-  }
-
-  dynamic "egress" {
-    for_each = local.endpoints_nacl_egress
-    content {
-      rule_no    = 100 + egress.key
-      protocol   = egress.value.protocol
-      action     = egress.value.action
-      cidr_block = egress.value.cidr
-      from_port  = egress.value.from
-      to_port    = egress.value.to
-    }
-  }
-
-  tags = merge(local.tags, { Name = "${var.name}-endpoints" })
 }

@@ -344,7 +344,7 @@ run "service_need_not_wait" {
 run "network_acls_off_by_default" {
   command = plan
   assert {
-    condition     = length(aws_network_acl.relay) == 0 && length(aws_network_acl.nlb) == 0 && length(aws_network_acl.endpoints) == 0
+    condition     = length(aws_network_acl.this) == 0
     error_message = "Without manage_network_acls the module creates no NACL."
   }
 }
@@ -359,57 +359,57 @@ run "network_acls_allow_exactly_the_relays_traffic" {
 
   # relay subnets, inbound
   assert {
-    condition = alltrue([for f in [6666, 6667] : anytrue([for r in aws_network_acl.relay[0].ingress :
+    condition = alltrue([for f in [6666, 6667] : anytrue([for r in aws_network_acl.this["relay"].ingress :
     r.action == "allow" && r.protocol == "tcp" && r.from_port == f && r.to_port == f && r.cidr_block == "192.0.2.0/26"])])
     error_message = "The relay subnets admit each feed port from the exchange."
   }
   assert {
-    condition = alltrue([for port in [6666, 6667, 8080, 8081, 6800] : anytrue([for deny in aws_network_acl.relay[0].ingress :
+    condition = alltrue([for port in [6666, 6667, 8080, 8081, 6800] : anytrue([for deny in aws_network_acl.this["relay"].ingress :
       deny.action == "deny" && deny.cidr_block == "0.0.0.0/0" && deny.from_port == port &&
-      alltrue([for allow in aws_network_acl.relay[0].ingress : allow.rule_no < deny.rule_no
+      alltrue([for allow in aws_network_acl.this["relay"].ingress : allow.rule_no < deny.rule_no
     if allow.action == "allow" && allow.from_port == port])])])
     error_message = "Every listening port is denied to anyone else, after its allows and before the ephemeral range opens."
   }
   assert {
-    condition = anytrue([for r in aws_network_acl.relay[0].ingress : r.action == "allow" && r.from_port == 8080 && r.cidr_block == "10.20.9.0/28"]) && anytrue([for r in aws_network_acl.relay[0].ingress :
+    condition = anytrue([for r in aws_network_acl.this["relay"].ingress : r.action == "allow" && r.from_port == 8080 && r.cidr_block == "10.20.9.0/28"]) && anytrue([for r in aws_network_acl.this["relay"].ingress :
     r.action == "allow" && r.from_port == 6800 && r.cidr_block == "10.30.0.0/16"])
     error_message = "Health checks come from the NLB subnets, the replay port from the customers."
   }
   assert {
-    condition     = anytrue([for r in aws_network_acl.relay[0].ingress : r.action == "allow" && r.protocol == "2" && r.cidr_block == "0.0.0.0/32"])
+    condition     = anytrue([for r in aws_network_acl.this["relay"].ingress : r.action == "allow" && r.protocol == "2" && r.cidr_block == "0.0.0.0/32"])
     error_message = "IGMP queries from 0.0.0.0 reach the relay subnets."
   }
   # relay subnets, outbound
   assert {
     condition = alltrue([for d in ["239.255.6.1/32", "239.255.6.2/32", "239.255.7.1/32", "239.255.7.2/32", "239.255.0.100/32"] :
-    anytrue([for r in aws_network_acl.relay[0].egress : r.action == "allow" && r.protocol == "udp" && r.cidr_block == d])])
+    anytrue([for r in aws_network_acl.this["relay"].egress : r.action == "allow" && r.protocol == "udp" && r.cidr_block == d])])
     error_message = "Multicast leaves the relay subnets for every feed group and the probe group."
   }
   assert {
-    condition = alltrue([for c in ["192.0.2.0/26", "10.20.9.0/28", "10.30.0.0/16"] : anytrue([for r in aws_network_acl.relay[0].egress :
+    condition = alltrue([for c in ["192.0.2.0/26", "10.20.9.0/28", "10.30.0.0/16"] : anytrue([for r in aws_network_acl.this["relay"].egress :
     r.action == "allow" && r.protocol == "tcp" && r.from_port == 1024 && r.to_port == 65535 && r.cidr_block == c])])
     error_message = "The answers of feed, health and replay connections leave the relay subnets."
   }
   assert {
-    condition = (anytrue([for r in aws_network_acl.relay[0].egress : r.protocol == "2" && r.cidr_block == "224.0.0.0/4"]) &&
-    anytrue([for r in aws_network_acl.relay[0].egress : r.protocol == "tcp" && r.from_port == 443]))
+    condition = (anytrue([for r in aws_network_acl.this["relay"].egress : r.protocol == "2" && r.cidr_block == "224.0.0.0/4"]) &&
+    anytrue([for r in aws_network_acl.this["relay"].egress : r.protocol == "tcp" && r.from_port == 443]))
     error_message = "IGMP and HTTPS to AWS's APIs leave the relay subnets."
   }
   assert {
-    condition     = length(aws_network_acl.relay[0].ingress) <= 20 && length(aws_network_acl.relay[0].egress) <= 20
+    condition     = length(aws_network_acl.this["relay"].ingress) <= 20 && length(aws_network_acl.this["relay"].egress) <= 20
     error_message = "The relay NACL stays within the default quota of 20 rules each way."
   }
   # NLB and endpoint subnets
   assert {
-    condition = (anytrue([for r in aws_network_acl.nlb[0].ingress : r.from_port == 6667 && r.cidr_block == "192.0.2.0/26" && r.action == "allow"]) &&
-      anytrue([for r in aws_network_acl.nlb[0].egress : r.from_port == 8080 && r.cidr_block == "10.20.8.16/28" && r.action == "allow"]) &&
-    anytrue([for r in aws_network_acl.nlb[0].egress : r.from_port == 1024 && r.to_port == 65535 && r.cidr_block == "192.0.2.0/26"]))
+    condition = (anytrue([for r in aws_network_acl.this["nlb"].ingress : r.from_port == 6667 && r.cidr_block == "192.0.2.0/26" && r.action == "allow"]) &&
+      anytrue([for r in aws_network_acl.this["nlb"].egress : r.from_port == 8080 && r.cidr_block == "10.20.8.16/28" && r.action == "allow"]) &&
+    anytrue([for r in aws_network_acl.this["nlb"].egress : r.from_port == 1024 && r.to_port == 65535 && r.cidr_block == "192.0.2.0/26"]))
     error_message = "The NLB subnets admit the feeds from the exchange, send to the relay and answer the exchange."
   }
   assert {
-    condition = (length(aws_network_acl.endpoints) == 1 &&
-      toset([for r in aws_network_acl.endpoints[0].ingress : r.cidr_block if r.from_port == 443]) == toset(values(var.relay_subnets)) &&
-    length(aws_network_acl.endpoints[0].subnet_ids) == 2)
+    condition = (toset(keys(aws_network_acl.this)) == toset(["relay", "nlb", "endpoints"]) &&
+      toset([for r in aws_network_acl.this["endpoints"].ingress : r.cidr_block if r.from_port == 443]) == toset(values(var.relay_subnets)) &&
+    length(aws_network_acl.this["endpoints"].subnet_ids) == 2)
     error_message = "The endpoint subnets admit HTTPS from the relay subnets only."
   }
 }
@@ -421,5 +421,5 @@ run "network_acl_over_the_rule_quota_rejected" {
     exchange_cidrs = ["192.0.2.0/28", "192.0.2.16/28", "192.0.2.32/28", "192.0.2.48/28", "198.51.100.0/28",
     "198.51.100.16/28", "198.51.100.32/28", "198.51.100.48/28", "203.0.113.0/28", "203.0.113.16/28"]
   }
-  expect_failures = [aws_network_acl.relay]
+  expect_failures = [aws_network_acl.this]
 }
