@@ -62,3 +62,32 @@ run "tokyo_subnets_of_another_region_rejected" {
   }
   expect_failures = [var.relay_subnets]
 }
+
+run "tokyo_nlb_subnet_of_another_region_rejected" {
+  command = plan
+  variables {
+    nlb_subnets = {
+      "ap-northeast-1a" = "10.30.9.0/28"
+      "ap-northeast-1c" = "10.30.9.16/28"
+      "ap-northeast-1d" = "10.30.9.32/28"
+      "ap-northeast-3a" = "10.30.9.48/28"
+    }
+  }
+  expect_failures = [var.nlb_subnets]
+}
+
+run "tokyo_endpoint_subnet_of_another_region_rejected" {
+  command = plan
+  variables {
+    service_access = {
+      mode = "endpoints"
+      endpoint_subnets = {
+        "ap-northeast-1a" = "10.30.10.0/28"
+        "ap-northeast-1c" = "10.30.10.16/28"
+        "ap-northeast-1d" = "10.30.10.32/28"
+        "ap-northeast-3a" = "10.30.10.48/28"
+      }
+    }
+  }
+  expect_failures = [var.service_access]
+}

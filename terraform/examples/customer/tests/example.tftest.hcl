@@ -57,3 +57,11 @@ run "only_london_and_tokyo" {
   }
   expect_failures = [var.handoff]
 }
+
+run "https_egress_to_an_address_without_prefix_rejected" {
+  command = plan
+  variables {
+    https_egress_cidr = "10.40.0.0"
+  }
+  expect_failures = [var.https_egress_cidr]
+}

@@ -58,3 +58,32 @@ run "london_subnets_of_another_region_rejected" {
   }
   expect_failures = [var.relay_subnets]
 }
+
+run "london_nlb_subnet_of_another_region_rejected" {
+  command = plan
+  variables {
+    nlb_subnets = {
+      "eu-west-2a"    = "10.20.9.0/28"
+      "eu-west-2b"    = "10.20.9.16/28"
+      "eu-west-2c"    = "10.20.9.32/28"
+      "eu-central-1a" = "10.20.9.48/28"
+    }
+  }
+  expect_failures = [var.nlb_subnets]
+}
+
+run "london_endpoint_subnet_of_another_region_rejected" {
+  command = plan
+  variables {
+    service_access = {
+      mode = "endpoints"
+      endpoint_subnets = {
+        "eu-west-2a"    = "10.20.10.0/28"
+        "eu-west-2b"    = "10.20.10.16/28"
+        "eu-west-2c"    = "10.20.10.32/28"
+        "eu-central-1a" = "10.20.10.48/28"
+      }
+    }
+  }
+  expect_failures = [var.service_access]
+}
